@@ -1,0 +1,62 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace VnGovSign.Trust;
+
+/// <summary>
+/// Trust anchors (roots a user trusts) and known intermediates (used only to complete paths).
+/// Immutable: <see cref="With(IEnumerable{X509Certificate2})"/> returns a new store.
+/// </summary>
+public sealed class TrustStore
+{
+    private TrustStore(IReadOnlyList<TrustAnchor> anchors, IReadOnlyList<X509Certificate2> intermediates)
+    {
+        Anchors = anchors;
+        Intermediates = intermediates;
+    }
+
+    /// <summary>An empty store: nothing is trusted.</summary>
+    public static TrustStore Empty { get; } = new(Array.Empty<TrustAnchor>(), Array.Empty<X509Certificate2>());
+
+    /// <summary>The trust anchors.</summary>
+    public IReadOnlyList<TrustAnchor> Anchors { get; }
+
+    /// <summary>Known CA certificates that are not trusted by themselves.</summary>
+    public IReadOnlyList<X509Certificate2> Intermediates { get; }
+
+    /// <summary>Adds trust anchors; a non-self-signed certificate given as anchor is trusted as it is (RFC 5280 allows any anchor).</summary>
+    public TrustStore With(IEnumerable<X509Certificate2> anchors) =>
+        new(Anchors.Concat(anchors.Where(a => !Contains(a)).Select(a => new TrustAnchor(a, NameOf(a), TrustAnchorKind.User))).ToList(), Intermediates);
+
+    /// <summary>Adds a named trust anchor.</summary>
+    public TrustStore With(TrustAnchor anchor) => Contains(anchor.Certificate) ? this : new(Anchors.Concat(new[] { anchor }).ToList(), Intermediates);
+
+    /// <summary>Adds intermediates used for path completion.</summary>
+    public TrustStore WithIntermediates(IEnumerable<X509Certificate2> intermediates) =>
+        new(Anchors, Intermediates.Concat(intermediates.Where(i => !Intermediates.Any(x => x.RawData.AsSpan().SequenceEqual(i.RawData)))).ToList());
+
+    /// <summary>Loads PEM or DER certificates from a file and adds them as anchors.</summary>
+    public TrustStore WithFile(string path) => With(CertificateFiles.Load(path));
+
+    /// <summary>The anchor equal to <paramref name="certificate"/>, if trusted.</summary>
+    public TrustAnchor? FindAnchor(X509Certificate2 certificate) =>
+        Anchors.FirstOrDefault(a => a.Certificate.RawData.AsSpan().SequenceEqual(certificate.RawData));
+
+    private bool Contains(X509Certificate2 c) => FindAnchor(c) is not null;
+
+    private static string NameOf(X509Certificate2 c) => c.GetNameInfo(X509NameType.SimpleName, false);
+}
+
+/// <summary>Where a trust anchor comes from.</summary>
+public enum TrustAnchorKind
+{
+    /// <summary>Supplied by the user.</summary>
+    User,
+    /// <summary>Built into VnGovSign (a published Vietnamese root, pinned by SHA-256).</summary>
+    BuiltIn,
+}
+
+/// <summary>A trusted certificate with a name for reports.</summary>
+/// <param name="Certificate">The anchor.</param>
+/// <param name="Name">A short name (e.g. vgca-root-g2).</param>
+/// <param name="Kind">Built in or supplied.</param>
+public sealed record TrustAnchor(X509Certificate2 Certificate, string Name, TrustAnchorKind Kind);

@@ -1,0 +1,56 @@
+namespace VnGovSign.Validation;
+
+/// <summary>How revocation is checked.</summary>
+public enum RevocationMode
+{
+    /// <summary>Use embedded/supplied data, then ask OCSP responders and fetch CRLs.</summary>
+    Online,
+    /// <summary>Use only embedded and supplied CRLs and OCSP responses; never touch the network.</summary>
+    Offline,
+    /// <summary>Do not check revocation (the report says so).</summary>
+    None,
+}
+
+/// <summary>What a certificate is being validated for (decides key usage and EKU checks).</summary>
+public enum CertificateUsage
+{
+    /// <summary>A document signer: digitalSignature or nonRepudiation.</summary>
+    Signing,
+    /// <summary>A timestamp authority: id-kp-timeStamping (critical).</summary>
+    Timestamping,
+    /// <summary>A delegated OCSP responder: id-kp-OCSPSigning.</summary>
+    OcspSigning,
+    /// <summary>No purpose check.</summary>
+    Any,
+}
+
+/// <summary>The rules of a validation. Immutable; derive variants with <c>with</c>.</summary>
+public sealed record ValidationPolicy
+{
+    /// <summary>The default policy: SHA-1 rejected, revocation online, soft-fail (unknown status → INDETERMINATE).</summary>
+    public static ValidationPolicy Default { get; } = new();
+
+    /// <summary>For old tax and BHXH files: SHA-1 accepted with a warning.</summary>
+    public static ValidationPolicy Legacy { get; } = new() { AllowSha1 = true };
+
+    /// <summary>Accept SHA-1 digests and signatures (with a warning). Off by default.</summary>
+    public bool AllowSha1 { get; init; }
+
+    /// <summary>How revocation is checked.</summary>
+    public RevocationMode Revocation { get; init; } = RevocationMode.Online;
+
+    /// <summary>When status cannot be found: true gives INDETERMINATE/TRY_LATER, false gives TOTAL_FAILED.</summary>
+    public bool SoftFail { get; init; } = true;
+
+    /// <summary>The time to validate at when the signature gives no better one (null: now).</summary>
+    public DateTimeOffset? ValidationTime { get; init; }
+
+    /// <summary>Timeout of one OCSP/CRL/AIA request.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>URL prefixes to rewrite before fetching (e.g. http://ocsp.ca.ptc → http://ocsp.ca.gov.vn).</summary>
+    public IReadOnlyDictionary<string, string> UrlRewrites { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Fetch missing issuers from AIA caIssuers URLs (online mode only).</summary>
+    public bool FetchMissingIssuers { get; init; } = true;
+}
