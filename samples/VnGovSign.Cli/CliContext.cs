@@ -12,8 +12,8 @@ internal sealed class CliContext
         CancellationToken = cancellationToken;
         Culture = Messages.FromLanguage(parse.GetValue(GlobalOptions.Lang));
         Json = parse.GetValue(GlobalOptions.Json);
-        Out = parse.InvocationConfiguration.Output;
-        Error = parse.InvocationConfiguration.Error;
+        Out = CliApp.Writers.Value?.Out ?? Console.Out;
+        Error = CliApp.Writers.Value?.Error ?? Console.Error;
     }
 
     public ParseResult Parse { get; }
