@@ -22,7 +22,7 @@ namespace VnGovSign.Testing;
 /// organisation (UID=MST:…), a TSA, a delegated OCSP responder, and revoked, expired and
 /// not-yet-valid people; RSA and ECDSA P-256 variants. Made in code, never from real CA keys.
 /// </summary>
-public sealed class TestPki
+public sealed partial class TestPki
 {
     /// <summary>The state-body certificate policy of the Ban Cơ yếu sub-CA (reused so policy checks see a real OID).</summary>
     public const string StateBodyPolicyOid = "2.16.704.1.1.1.1.1";

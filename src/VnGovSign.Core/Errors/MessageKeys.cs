@@ -69,4 +69,94 @@ public static class MessageKeys
     public const string ReportSigningTime = nameof(ReportSigningTime);
     /// <summary>Message key ReportTimestampTime.</summary>
     public const string ReportTimestampTime = nameof(ReportTimestampTime);
+    /// <summary>Message key TimestampMalformed.</summary>
+    public const string TimestampMalformed = nameof(TimestampMalformed);
+    /// <summary>Message key TimestampImprintMismatch.</summary>
+    public const string TimestampImprintMismatch = nameof(TimestampImprintMismatch);
+    /// <summary>Message key TimestampSignatureInvalid.</summary>
+    public const string TimestampSignatureInvalid = nameof(TimestampSignatureInvalid);
+    /// <summary>Message key TimestampSigningCertificateMismatch.</summary>
+    public const string TimestampSigningCertificateMismatch = nameof(TimestampSigningCertificateMismatch);
+    /// <summary>Message key TimestampNoTsaCertificate.</summary>
+    public const string TimestampNoTsaCertificate = nameof(TimestampNoTsaCertificate);
+    /// <summary>Message key TimestampValid.</summary>
+    public const string TimestampValid = nameof(TimestampValid);
+    /// <summary>Message key TsaHttpError.</summary>
+    public const string TsaHttpError = nameof(TsaHttpError);
+    /// <summary>Message key TsaTimeout.</summary>
+    public const string TsaTimeout = nameof(TsaTimeout);
+    /// <summary>Message key TsaUnreachable.</summary>
+    public const string TsaUnreachable = nameof(TsaUnreachable);
+    /// <summary>Message key TsaResponseMalformed.</summary>
+    public const string TsaResponseMalformed = nameof(TsaResponseMalformed);
+    /// <summary>Message key TsaRejected.</summary>
+    public const string TsaRejected = nameof(TsaRejected);
+    /// <summary>Message key TsaImprintMismatch.</summary>
+    public const string TsaImprintMismatch = nameof(TsaImprintMismatch);
+    /// <summary>Message key TsaNonceMismatch.</summary>
+    public const string TsaNonceMismatch = nameof(TsaNonceMismatch);
+    /// <summary>Message key KeyUsageNotForSigning.</summary>
+    public const string KeyUsageNotForSigning = nameof(KeyUsageNotForSigning);
+    /// <summary>Message key EkuTimestampingMissing.</summary>
+    public const string EkuTimestampingMissing = nameof(EkuTimestampingMissing);
+    /// <summary>Message key EkuOcspSigningMissing.</summary>
+    public const string EkuOcspSigningMissing = nameof(EkuOcspSigningMissing);
+    /// <summary>Message key UntrustedRoot.</summary>
+    public const string UntrustedRoot = nameof(UntrustedRoot);
+    /// <summary>Message key UnknownIssuer.</summary>
+    public const string UnknownIssuer = nameof(UnknownIssuer);
+    /// <summary>Message key PathLengthExceeded.</summary>
+    public const string PathLengthExceeded = nameof(PathLengthExceeded);
+    /// <summary>Message key NameConstraintsViolated.</summary>
+    public const string NameConstraintsViolated = nameof(NameConstraintsViolated);
+    /// <summary>Message key PolicyConstraintsFailed.</summary>
+    public const string PolicyConstraintsFailed = nameof(PolicyConstraintsFailed);
+    /// <summary>Message key PathInvalid.</summary>
+    public const string PathInvalid = nameof(PathInvalid);
+    /// <summary>Message key CaNotAllowed.</summary>
+    public const string CaNotAllowed = nameof(CaNotAllowed);
+    /// <summary>Message key CertificateSignatureInvalid.</summary>
+    public const string CertificateSignatureInvalid = nameof(CertificateSignatureInvalid);
+    /// <summary>Message key RevocationGood.</summary>
+    public const string RevocationGood = nameof(RevocationGood);
+    /// <summary>Message key CertificateRevoked.</summary>
+    public const string CertificateRevoked = nameof(CertificateRevoked);
+    /// <summary>Message key RevokedAfterValidationTime.</summary>
+    public const string RevokedAfterValidationTime = nameof(RevokedAfterValidationTime);
+    /// <summary>Message key RevokedNoPoe.</summary>
+    public const string RevokedNoPoe = nameof(RevokedNoPoe);
+    /// <summary>Message key RevocationUnknown.</summary>
+    public const string RevocationUnknown = nameof(RevocationUnknown);
+    /// <summary>Message key RevocationUnknownHardFail.</summary>
+    public const string RevocationUnknownHardFail = nameof(RevocationUnknownHardFail);
+    /// <summary>Message key OcspUnavailable.</summary>
+    public const string OcspUnavailable = nameof(OcspUnavailable);
+    /// <summary>Message key OcspResponseInvalid.</summary>
+    public const string OcspResponseInvalid = nameof(OcspResponseInvalid);
+    /// <summary>Message key OcspUnauthorized.</summary>
+    public const string OcspUnauthorized = nameof(OcspUnauthorized);
+    /// <summary>Message key OcspStatusUnknown.</summary>
+    public const string OcspStatusUnknown = nameof(OcspStatusUnknown);
+    /// <summary>Message key OcspStale.</summary>
+    public const string OcspStale = nameof(OcspStale);
+    /// <summary>Message key CrlUnavailable.</summary>
+    public const string CrlUnavailable = nameof(CrlUnavailable);
+    /// <summary>Message key CrlInvalid.</summary>
+    public const string CrlInvalid = nameof(CrlInvalid);
+    /// <summary>Message key CrlStale.</summary>
+    public const string CrlStale = nameof(CrlStale);
+    /// <summary>Message key IssuerFetched.</summary>
+    public const string IssuerFetched = nameof(IssuerFetched);
+    /// <summary>Message key SigningTimeSkew.</summary>
+    public const string SigningTimeSkew = nameof(SigningTimeSkew);
+    /// <summary>Message key TimestampBeforeSigningTime.</summary>
+    public const string TimestampBeforeSigningTime = nameof(TimestampBeforeSigningTime);
+    /// <summary>Message key CertificateExpiredAtTimestamp.</summary>
+    public const string CertificateExpiredAtTimestamp = nameof(CertificateExpiredAtTimestamp);
+    /// <summary>Message key SignatureTimestampInvalid.</summary>
+    public const string SignatureTimestampInvalid = nameof(SignatureTimestampInvalid);
+    /// <summary>Message key ValidatedAt.</summary>
+    public const string ValidatedAt = nameof(ValidatedAt);
+    /// <summary>Message key BuiltInPinMismatch.</summary>
+    public const string BuiltInPinMismatch = nameof(BuiltInPinMismatch);
 }

@@ -23,9 +23,58 @@ public sealed class TrustStore
     /// <summary>Known CA certificates that are not trusted by themselves.</summary>
     public IReadOnlyList<X509Certificate2> Intermediates { get; }
 
-    /// <summary>Adds trust anchors; a non-self-signed certificate given as anchor is trusted as it is (RFC 5280 allows any anchor).</summary>
-    public TrustStore With(IEnumerable<X509Certificate2> anchors) =>
-        new(Anchors.Concat(anchors.Where(a => !Contains(a)).Select(a => new TrustAnchor(a, NameOf(a), TrustAnchorKind.User))).ToList(), Intermediates);
+    /// <summary>
+    /// Adds trust anchors; a non-self-signed certificate given as anchor is trusted as it is (RFC 5280 allows any anchor).
+    /// A certificate matching a published pin (e.g. the Ban Cơ yếu G1 root) is named after it and marked <see cref="TrustAnchorKind.Published"/>.
+    /// </summary>
+    public TrustStore With(IEnumerable<X509Certificate2> anchors)
+    {
+        var list = Anchors.ToList();
+        foreach (var a in anchors)
+        {
+            if (list.Any(x => x.Certificate.RawData.AsSpan().SequenceEqual(a.RawData))) continue;
+            list.Add(BuiltInTrust.Recognize(a) is { } p ? new TrustAnchor(a, p.Name, TrustAnchorKind.Published) : new TrustAnchor(a, NameOf(a), TrustAnchorKind.User));
+        }
+        return new(list, Intermediates);
+    }
+
+    /// <summary>
+    /// The built-in anchors and intermediates of <paramref name="worlds"/>: <c>vgca</c> (chuyên dùng: Ban Cơ yếu root G2,
+    /// sub-CA for state bodies G2) and <c>public</c> (Vietnam National Root CA, VNPT-CA SHA2). Each is checked against its pin.
+    /// </summary>
+    public static TrustStore BuiltIn(TrustWorld worlds)
+    {
+        var anchors = new List<TrustAnchor>();
+        var intermediates = new List<X509Certificate2>();
+        foreach (var p in BuiltInTrust.Published.Where(p => p.ResourceName is not null && (p.World & worlds) != 0))
+        {
+            var cert = BuiltInTrust.Load(p);
+            if (p.IsAnchor) anchors.Add(new TrustAnchor(cert, p.Name, TrustAnchorKind.BuiltIn));
+            else intermediates.Add(cert);
+        }
+        return new(anchors, intermediates);
+    }
+
+    /// <summary>The built-in set named as on the command line: vgca, public or all.</summary>
+    /// <exception cref="ArgumentException">Another name.</exception>
+    public static TrustStore BuiltIn(string name) => name.ToLowerInvariant() switch
+    {
+        "vgca" or "chuyendung" => BuiltIn(TrustWorld.ChuyenDung),
+        "public" or "congcong" => BuiltIn(TrustWorld.CongCong),
+        "all" => BuiltIn(TrustWorld.All),
+        _ => throw new ArgumentException("vgca | public | all", nameof(name)),
+    };
+
+    /// <summary>This store plus the anchors and intermediates of <paramref name="other"/>.</summary>
+    public TrustStore With(TrustStore other)
+    {
+        var merged = this;
+        foreach (var a in other.Anchors) merged = merged.With(a);
+        return merged.WithIntermediates(other.Intermediates);
+    }
+
+    /// <summary>Loads PEM or DER certificates from a file and adds them as intermediates (used for path completion, not trusted).</summary>
+    public TrustStore WithIntermediateFile(string path) => WithIntermediates(CertificateFiles.Load(path));
 
     /// <summary>Adds a named trust anchor.</summary>
     public TrustStore With(TrustAnchor anchor) => Contains(anchor.Certificate) ? this : new(Anchors.Concat(new[] { anchor }).ToList(), Intermediates);
@@ -53,6 +102,8 @@ public enum TrustAnchorKind
     User,
     /// <summary>Built into VnGovSign (a published Vietnamese root, pinned by SHA-256).</summary>
     BuiltIn,
+    /// <summary>Supplied by the user and recognised by its pin as a published Vietnamese CA certificate.</summary>
+    Published,
 }
 
 /// <summary>A trusted certificate with a name for reports.</summary>

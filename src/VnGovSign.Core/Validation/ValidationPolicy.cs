@@ -53,4 +53,27 @@ public sealed record ValidationPolicy
 
     /// <summary>Fetch missing issuers from AIA caIssuers URLs (online mode only).</summary>
     public bool FetchMissingIssuers { get; init; } = true;
+    /// <summary>RFC 5280 §6.1.1 (c) user-initial-policy-set: certificate policy OIDs acceptable to the user; empty means anyPolicy.</summary>
+    public IReadOnlyList<string> InitialPolicies { get; init; } = Array.Empty<string>();
+
+    /// <summary>RFC 5280 §6.1.1 (f) initial-explicit-policy: the path must be valid for at least one policy of the initial set.</summary>
+    public bool ExplicitPolicyRequired { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (e) initial-policy-mapping-inhibit.</summary>
+    public bool InhibitPolicyMapping { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (g) initial-any-policy-inhibit.</summary>
+    public bool InhibitAnyPolicy { get; init; }
+
+    /// <summary>CRLs and OCSP responses supplied by the user (besides those embedded in a signature); used first, and alone in offline mode.</summary>
+    public ValidationData? SuppliedData { get; init; }
+
+    /// <summary>Tolerated clock difference with responders (thisUpdate in the future, nextUpdate just passed). Default 5 minutes.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How old an OCSP response without nextUpdate may be (default 1 day).</summary>
+    public TimeSpan MaxOcspAge { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Send a nonce in OCSP requests (RFC 8954). Default true; a response without a nonce is still accepted when fresh.</summary>
+    public bool OcspNonce { get; init; } = true;
 }
