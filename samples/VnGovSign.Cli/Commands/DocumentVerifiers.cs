@@ -20,6 +20,7 @@ internal static class DocumentVerifiers
 {
     public static readonly IReadOnlyList<IDocumentVerifier> All = new IDocumentVerifier[]
     {
+        new OoxmlDocumentVerifier(),
         new CmsDocumentVerifier(),
     };
 }

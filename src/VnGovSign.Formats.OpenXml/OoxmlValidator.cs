@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Xml;
+using VnGovSign.Validation;
+
+namespace VnGovSign.Formats.OpenXml;
+
+/// <summary>
+/// Validates every package signature of a .docx/.xlsx/.pptx: each SignedInfo reference, the
+/// SignatureValue, every Manifest digest (relationships parts through the Relationship transform),
+/// the XAdES SigningCertificate, the signature timestamp, and the signer's certificate path. Reports
+/// parts that the signature does not cover, and fails when a signed part changed, a signed
+/// relationship was removed, or a relationship of a type Office signs was added to a signed
+/// relationships part.
+/// </summary>
+public sealed class OoxmlValidator
+{
+    /// <summary>Creates a validator over Core's path validator (trust store and policy).</summary>
+    public OoxmlValidator(CertificateValidator certificates, TimeProvider? clock = null)
+    {
+        Certificates = certificates ?? throw new ArgumentNullException(nameof(certificates));
+        Clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The path validator.</summary>
+    public CertificateValidator Certificates { get; }
+    /// <summary>The clock for "now".</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>Validates the file at <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidInputException">The file cannot be read or is not an OOXML package.</exception>
+    public async Task<ValidationReport> ValidateAsync(string path, CancellationToken cancellationToken = default)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException(MessageKeys.FileNotReadable, e, path, e.Message);
+        }
+        return await ValidateAsync(bytes, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates a package read from <paramref name="package"/>.</summary>
+    public async Task<ValidationReport> ValidateAsync(Stream package, string documentName, CancellationToken cancellationToken = default)
+    {
+        using var ms = new MemoryStream();
+        await package.CopyToAsync(ms, 81920, cancellationToken).ConfigureAwait(false);
+        return await ValidateAsync(ms.ToArray(), documentName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates package bytes.</summary>
+    public async Task<ValidationReport> ValidateAsync(byte[] package, string documentName, CancellationToken cancellationToken = default)
+    {
+        using var ms = new MemoryStream(package, writable: false);
+        using var pkg = OpcPackage.Open(ms, documentName);
+        var reports = new List<SignatureReport>();
+        var origin = pkg.Relationships("/").FirstOrDefault(r => r.Type == OpcNames.OriginRelationshipType && !r.External)?.TargetPartName;
+        if (origin is not null)
+        {
+            foreach (var rel in pkg.Relationships(origin).Where(r => r.Type == OpcNames.SignatureRelationshipType && !r.External))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var partName = rel.TargetPartName ?? rel.Target;
+                if (!pkg.Exists(partName))
+                {
+                    var missing = new SignatureReport { Id = partName, Format = "OOXML", Indication = Indication.TotalFailed, SubIndication = SubIndication.FormatFailure };
+                    missing.Messages.Add(Msg(ReportSeverity.Error, "SignaturePartMissing", partName));
+                    reports.Add(missing);
+                    continue;
+                }
+                reports.Add(await ValidateSignatureAsync(pkg, partName, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        var report = new ValidationReport(documentName, reports);
+        if (reports.Count == 0) report.Messages.Add(Msg(ReportSeverity.Error, "NoSignatures"));
+        return report;
+    }
+
+    private static ReportMessage Msg(ReportSeverity severity, string key, params object?[] args) => new(OoxmlMessages.Resources, severity, key, args);
+
+    private async Task<SignatureReport> ValidateSignatureAsync(OpcPackage pkg, string partName, CancellationToken ct)
+    {
+        var report = new SignatureReport { Id = partName, Format = "OOXML", Level = "B-B", Indication = Indication.TotalPassed };
+        void Fail(Indication i, SubIndication s, string key, params object?[] args)
+        {
+            report.Degrade(i, s);
+            report.Messages.Add(Msg(ReportSeverity.Error, key, args));
+        }
+
+        XmlDocument doc;
+        try { doc = pkg.LoadXml(partName); }
+        catch (InvalidInputException e)
+        {
+            Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SignatureMalformed", partName, e.InnerException?.Message ?? e.Message);
+            return report;
+        }
+        var ns = SignatureDocument.NamespaceManager(doc);
+        var signature = doc.DocumentElement;
+        var signedInfo = doc.SelectSingleNode("/ds:Signature/ds:SignedInfo", ns) as XmlElement;
+        var valueEl = doc.SelectSingleNode("/ds:Signature/ds:SignatureValue", ns) as XmlElement;
+        if (signature is null || signature.LocalName != "Signature" || signature.NamespaceURI != OpcNames.DsNamespace || signedInfo is null || valueEl is null)
+        {
+            Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SignatureMalformed", partName, "ds:Signature/ds:SignedInfo");
+            return report;
+        }
+        if (signature.HasAttribute("Id")) report.Id = partName + "#" + signature.GetAttribute("Id");
+
+        // Certificates in KeyInfo; the signer is the one XAdES SigningCertificate names, else the first.
+        var certs = new List<X509Certificate2>();
+        foreach (XmlElement c in doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!)
+        {
+            try { certs.Add(new X509Certificate2(Convert.FromBase64String(c.InnerText.Trim()))); }
+            catch (Exception e) when (e is FormatException or CryptographicException) { /* reported below when no signer is left */ }
+        }
+        var certDigests = ReadSigningCertificateDigests(doc, ns);
+        X509Certificate2? signer = null;
+        bool? signingCertMatches = null;
+        if (certDigests.Count > 0)
+        {
+            signer = certs.FirstOrDefault(c => certDigests.Any(d => Digests.Compute(d.Hash, c.RawData).AsSpan().SequenceEqual(d.Value)));
+            signingCertMatches = signer is not null;
+        }
+        signer ??= certs.FirstOrDefault();
+        if (signer is null)
+        {
+            Fail(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, "NoKeyInfoCertificate", partName);
+            return report;
+        }
+        report.Signer = CertificateReport.From(signer);
+
+        // SigningTime (XAdES), else mdssi:SignatureTime.
+        var timeText = doc.SelectSingleNode("//xd:SignedProperties/xd:SignedSignatureProperties/xd:SigningTime", ns)?.InnerText
+                       ?? doc.SelectSingleNode("//mdssi:SignatureTime/mdssi:Value", ns)?.InnerText;
+        if (timeText is not null && DateTimeOffset.TryParse(timeText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var st))
+            report.SigningTime = st.ToUniversalTime();
+
+        // SignedInfo.
+        var c14n = signedInfo.SelectSingleNode("ds:CanonicalizationMethod", ns) as XmlElement;
+        var sigMethod = (signedInfo.SelectSingleNode("ds:SignatureMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
+        var algorithm = XmlDsig.SignatureFromUri(sigMethod);
+        if (c14n?.GetAttribute("Algorithm") != XmlDsig.C14N)
+        {
+            Fail(Indication.TotalFailed, SubIndication.FormatFailure, "UnsupportedAlgorithmUri", c14n?.GetAttribute("Algorithm") ?? "CanonicalizationMethod");
+            return report;
+        }
+        if (algorithm is null)
+        {
+            Fail(Indication.TotalFailed, SubIndication.CryptoConstraintsFailure, "UnsupportedAlgorithmUri", sigMethod);
+            return report;
+        }
+        var referenced = new List<XmlElement>();
+        foreach (XmlElement r in signedInfo.SelectNodes("ds:Reference", ns)!)
+        {
+            var uri = r.GetAttribute("URI");
+            var target = uri.StartsWith("#", StringComparison.Ordinal) ? XmlDsig.FindById(doc, uri.Substring(1)) : null;
+            if (target is null)
+            {
+                Fail(Indication.TotalFailed, SubIndication.FormatFailure, "UnsupportedReference", uri);
+                continue;
+            }
+            var transforms = r.SelectNodes("ds:Transforms/ds:Transform", ns)!.OfType<XmlElement>().Select(t => t.GetAttribute("Algorithm")).ToList();
+            if (transforms.Any(t => t != XmlDsig.C14N))
+            {
+                Fail(Indication.TotalFailed, SubIndication.FormatFailure, "UnsupportedTransform", uri, string.Join(", ", transforms));
+                continue;
+            }
+            if (!CheckDigest(r, ns, XmlDsig.Canonicalize(target), report, uri)) Fail(Indication.TotalFailed, SubIndication.HashFailure, "ReferenceDigestMismatch", uri);
+            referenced.Add(target);
+        }
+
+        // SignatureValue over the canonical SignedInfo.
+        byte[] value;
+        try { value = Convert.FromBase64String(valueEl.InnerText.Trim()); }
+        catch (FormatException) { value = Array.Empty<byte>(); }
+        var keyAlg = signer.GetRSAPublicKey() is not null ? KeyAlgorithm.Rsa : KeyAlgorithm.Ecdsa;
+        if (keyAlg != algorithm.Value.Key || !SignatureValues.VerifyDigest(signer, algorithm.Value.Hash,
+                Digests.Compute(algorithm.Value.Hash, XmlDsig.Canonicalize(signedInfo)), value))
+            Fail(Indication.TotalFailed, SubIndication.SigCryptoFailure, "SignatureValueInvalid");
+        if (algorithm.Value.Hash == HashAlgorithmName.SHA1)
+        {
+            if (Certificates.Policy.AllowSha1) report.Add(ReportSeverity.Warning, MessageKeys.Sha1Used);
+            else { report.Degrade(Indication.TotalFailed, SubIndication.CryptoConstraintsFailure); report.Add(ReportSeverity.Error, MessageKeys.Sha1Rejected); }
+        }
+        if (signingCertMatches == false) Fail(Indication.TotalFailed, SubIndication.SigConstraintsFailure, "SigningCertificateMismatch");
+        else if (signingCertMatches is null) report.Messages.Add(Msg(ReportSeverity.Warning, "SigningCertificateMissing"));
+
+        // The Manifest must sit in a signed Object, or the package content is not protected at all.
+        var manifests = doc.SelectNodes("/ds:Signature/ds:Object/ds:Manifest", ns)!.OfType<XmlElement>().ToList();
+        if (manifests.Count == 0 || manifests.Any(m => !referenced.Contains((XmlElement)m.ParentNode!)))
+        {
+            Fail(Indication.TotalFailed, SubIndication.FormatFailure, "PackageObjectNotSigned");
+            return report;
+        }
+        var covered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in manifests)
+            foreach (XmlElement r in m.SelectNodes("ds:Reference", ns)!)
+                CheckManifestReference(pkg, r, ns, report, covered, Fail);
+
+        var uncovered = pkg.PartNames.Where(p => !covered.Contains(p) && !PackageManifest.IsSignaturePart(p)
+                                                 && !p.Equals("/[Content_Types].xml", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p, StringComparer.Ordinal).ToList();
+        report.Details["signedParts"] = covered.OrderBy(p => p, StringComparer.Ordinal).ToList();
+        report.Details["uncoveredParts"] = uncovered;
+        if (uncovered.Count > 0) report.Messages.Add(Msg(ReportSeverity.Info, "UncoveredParts", uncovered.Count, string.Join(", ", uncovered)));
+
+        // B-T: the signature timestamp.
+        var extraCerts = new List<X509Certificate2>(certs);
+        var tsNode = doc.SelectSingleNode("//xd:UnsignedSignatureProperties/xd:SignatureTimeStamp/xd:EncapsulatedTimeStamp", ns);
+        if (tsNode is not null && report.Indication != Indication.TotalFailed)
+        {
+            byte[] token;
+            try { token = Convert.FromBase64String(tsNode.InnerText.Trim()); }
+            catch (FormatException) { token = Array.Empty<byte>(); }
+            var (ts, tsPath) = await XadesTimestamp.ValidateAsync(token, valueEl, Certificates, ct).ConfigureAwait(false);
+            if (!ts.Valid) Fail(Indication.TotalFailed, SubIndication.HashFailure, "TimestampInvalid", ts.Problem);
+            else
+            {
+                report.Level = "B-T";
+                report.TimestampTime = ts.Time;
+                report.Messages.Add(Msg(ReportSeverity.Info, "TimestampValid", ts.Time!.Value.UtcDateTime));
+                if (tsPath is not null && tsPath.Indication != Indication.TotalPassed)
+                {
+                    foreach (var msg in tsPath.Messages) report.Messages.Add(msg);
+                    report.Degrade(Indication.Indeterminate, tsPath.SubIndication);
+                }
+            }
+        }
+        if (report.Indication == Indication.TotalFailed) return report;
+
+        // Certificate path: at the timestamp's time when there is one, else now (ETSI basic validation).
+        var at = Certificates.Policy.ValidationTime ?? report.TimestampTime ?? Clock.GetUtcNow();
+        report.ValidationTime = at;
+        var path = await Certificates.ValidateAsync(signer, at, extraCerts, CertificateUsage.Signing, null, ct).ConfigureAwait(false);
+        foreach (var c in path.Certificates) report.Certificates.Add(c);
+        foreach (var m in path.Messages) report.Messages.Add(m);
+        report.Degrade(path.Indication, path.SubIndication);
+        if (report.Indication == Indication.TotalPassed) report.Messages.Add(Msg(ReportSeverity.Info, "OoxmlSignatureValid"));
+        return report;
+    }
+
+    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri)
+    {
+        var method = (reference.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
+        var hash = XmlDsig.DigestFromUri(method);
+        if (hash is null)
+        {
+            report.Degrade(Indication.TotalFailed, SubIndication.CryptoConstraintsFailure);
+            report.Messages.Add(Msg(ReportSeverity.Error, "UnsupportedAlgorithmUri", method));
+            return true; // reported already
+        }
+        byte[] expected;
+        try { expected = Convert.FromBase64String(reference.SelectSingleNode("ds:DigestValue", ns)?.InnerText.Trim() ?? ""); }
+        catch (FormatException) { return false; }
+        return Digests.Compute(hash.Value, data).AsSpan().SequenceEqual(expected);
+    }
+
+    private delegate void FailAction(Indication i, SubIndication s, string key, params object?[] args);
+
+    private static void CheckManifestReference(OpcPackage pkg, XmlElement r, XmlNamespaceManager ns, SignatureReport report,
+        HashSet<string> covered, FailAction fail)
+    {
+        var uri = r.GetAttribute("URI");
+        int q = uri.IndexOf('?');
+        var partName = Uri.UnescapeDataString(q < 0 ? uri : uri.Substring(0, q));
+        string? signedType = null;
+        if (q >= 0)
+            foreach (var kv in uri.Substring(q + 1).Split('&'))
+                if (kv.StartsWith("ContentType=", StringComparison.Ordinal)) signedType = Uri.UnescapeDataString(kv.Substring("ContentType=".Length));
+        if (!partName.StartsWith("/", StringComparison.Ordinal))
+        {
+            fail(Indication.TotalFailed, SubIndication.FormatFailure, "UnsupportedReference", uri);
+            return;
+        }
+        covered.Add(partName);
+        if (!pkg.Exists(partName))
+        {
+            fail(Indication.TotalFailed, SubIndication.SignedDataNotFound, "PartMissing", partName);
+            return;
+        }
+        var actualType = pkg.ContentType(partName);
+        if (signedType is not null && !string.Equals(signedType, actualType, StringComparison.OrdinalIgnoreCase))
+            fail(Indication.TotalFailed, SubIndication.HashFailure, "ContentTypeChanged", partName, signedType, actualType);
+
+        var transforms = r.SelectNodes("ds:Transforms/ds:Transform", ns)!.OfType<XmlElement>().ToList();
+        byte[] data;
+        if (transforms.Count == 0) data = pkg.ReadPart(partName);
+        else if (transforms[0].GetAttribute("Algorithm") == OpcNames.RelationshipTransformAlgorithm
+                 && transforms.Skip(1).All(t => t.GetAttribute("Algorithm") == XmlDsig.C14N) && transforms.Count <= 2)
+        {
+            var ids = transforms[0].SelectNodes("mdssi:RelationshipReference", ns)!.OfType<XmlElement>().Select(e => e.GetAttribute("SourceId")).ToList();
+            var types = transforms[0].SelectNodes("mdssi:RelationshipsGroupReference", ns)!.OfType<XmlElement>().Select(e => e.GetAttribute("SourceType")).ToList();
+            XmlDocument rels;
+            try { rels = pkg.LoadXml(partName); }
+            catch (InvalidInputException)
+            {
+                fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipsChanged", partName);
+                return;
+            }
+            data = RelationshipTransform.Apply(rels, ids, types);
+            // A relationship of a type Office signs, added after signing, brings in content the signer never saw.
+            if (OpcPackage.SourceOf(partName) is { } source)
+                foreach (var rel in pkg.Relationships(source))
+                    if (!ids.Contains(rel.Id) && !types.Contains(rel.Type) && OpcNames.OfficeSignedRelationshipTypes.Contains(rel.Type))
+                        fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipAdded", partName, rel.Id, rel.Target);
+            if (!CheckDigest(r, ns, data, report, uri)) fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipsChanged", partName);
+            return;
+        }
+        else
+        {
+            fail(Indication.TotalFailed, SubIndication.FormatFailure, "UnsupportedTransform", uri,
+                string.Join(", ", transforms.Select(t => t.GetAttribute("Algorithm"))));
+            return;
+        }
+        if (!CheckDigest(r, ns, data, report, uri)) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
+    }
+
+    private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlDocument doc, XmlNamespaceManager ns)
+    {
+        var list = new List<(HashAlgorithmName, byte[])>();
+        var nodes = doc.SelectNodes("//xd:SignedSignatureProperties/xd:SigningCertificate/xd:Cert/xd:CertDigest | //xd:SignedSignatureProperties/xd:SigningCertificateV2/xd:Cert/xd:CertDigest", ns)!;
+        foreach (XmlElement d in nodes)
+        {
+            var hash = XmlDsig.DigestFromUri((d.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "");
+            if (hash is null) continue;
+            try { list.Add((hash.Value, Convert.FromBase64String(d.SelectSingleNode("ds:DigestValue", ns)?.InnerText.Trim() ?? ""))); }
+            catch (FormatException) { }
+        }
+        return list;
+    }
+}

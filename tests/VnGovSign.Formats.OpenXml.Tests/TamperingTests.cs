@@ -1,0 +1,135 @@
+using System.Text;
+using VnGovSign.Validation;
+
+namespace VnGovSign.Formats.OpenXml.Tests;
+
+/// <summary>Each change an attacker (or a careless tool) can make after signing, and the reason the validator gives.</summary>
+[Collection("pki")]
+public sealed class TamperingTests
+{
+    private readonly PkiFixture _f;
+    public TamperingTests(PkiFixture f) => _f = f;
+
+    private async Task<byte[]> Signed()
+    {
+        using var signer = _f.Pki.Leader.CreateSigner();
+        return await new OoxmlSigner().SignAsync(OfficeFiles.FixedDocx(), signer);
+    }
+
+    private async Task<SignatureReport> One(byte[] package)
+    {
+        var report = await _f.OoxmlValidator.ValidateAsync(package, "tampered.docx");
+        return Assert.Single(report.Signatures);
+    }
+
+    private static void AssertReason(SignatureReport s, SubIndication sub, string key)
+    {
+        Assert.Equal(Indication.TotalFailed, s.Indication);
+        Assert.Equal(sub, s.SubIndication);
+        Assert.Contains(s.Messages, m => m.Key == key);
+    }
+
+    [Fact]
+    public async Task Untouched_passes() => Assert.Equal(Indication.TotalPassed, (await One(await Signed())).Indication);
+
+    [Fact]
+    public async Task Changed_word_in_document_xml()
+    {
+        var s = await One(Zip.ReplaceText(await Signed(), "word/document.xml", "2027", "2028"));
+        AssertReason(s, SubIndication.HashFailure, "PartChanged");
+        Assert.Contains(s.Messages, m => m.ToText(Messages.English).Contains("/word/document.xml"));
+    }
+
+    [Fact]
+    public async Task New_part_linked_from_document_xml_rels()
+    {
+        var signed = await Signed();
+        var bad = Zip.Rewrite(signed, (n, b) => n switch
+        {
+            "word/_rels/document.xml.rels" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(b).Replace("</Relationships>",
+                "<Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/evil.png\"/></Relationships>")),
+            "[Content_Types].xml" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(b).Replace("</Types>", "<Default Extension=\"png\" ContentType=\"image/png\"/></Types>")),
+            _ => b,
+        }, new Dictionary<string, byte[]> { ["word/media/evil.png"] = OfficeFiles.Png });
+        var s = await One(bad);
+        AssertReason(s, SubIndication.HashFailure, "RelationshipAdded");
+        Assert.Contains("/word/media/evil.png", (List<string>)s.Details["uncoveredParts"]!);
+    }
+
+    [Fact]
+    public async Task Removed_relationship()
+    {
+        var bad = Zip.Rewrite(await Signed(), (n, b) => n == "word/_rels/document.xml.rels"
+            ? Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(b), "<Relationship Id=\"rId1\"[^>]*/>", ""))
+            : b);
+        AssertReason(await One(bad), SubIndication.HashFailure, "RelationshipsChanged");
+    }
+
+    [Fact]
+    public async Task Removed_signed_part()
+    {
+        var bad = Zip.Rewrite(await Signed(), (n, b) => n == "word/styles.xml" ? null : b);
+        AssertReason(await One(bad), SubIndication.SignedDataNotFound, "PartMissing");
+    }
+
+    [Fact]
+    public async Task Changed_content_type_of_a_signed_part()
+    {
+        var bad = Zip.ReplaceText(await Signed(), "[Content_Types].xml",
+            "wordprocessingml.styles+xml", "wordprocessingml.numbering+xml");
+        AssertReason(await One(bad), SubIndication.HashFailure, "ContentTypeChanged");
+    }
+
+    [Fact]
+    public async Task Replaced_signature_certificate()
+    {
+        var signed = await Signed();
+        var sig = Zip.ReadText(signed, "_xmlsignatures/sig1.xml");
+        var leader = Convert.ToBase64String(_f.Pki.Leader.Certificate.RawData);
+        var org = Convert.ToBase64String(_f.Pki.Organization.Certificate.RawData);
+        Assert.Contains(leader, sig);
+        var bad = Zip.ReplaceText(signed, "_xmlsignatures/sig1.xml", leader, org);
+        var s = await One(bad);
+        AssertReason(s, SubIndication.SigCryptoFailure, "SignatureValueInvalid");
+        Assert.Contains(s.Messages, m => m.Key == "SigningCertificateMismatch");
+    }
+
+    [Fact]
+    public async Task Removed_signature_part()
+    {
+        var bad = Zip.Rewrite(await Signed(), (n, b) => n == "_xmlsignatures/sig1.xml" ? null : b);
+        AssertReason(await One(bad), SubIndication.FormatFailure, "SignaturePartMissing");
+    }
+
+    [Fact]
+    public async Task Changed_signing_time_breaks_the_signed_object()
+    {
+        var bad = Zip.Rewrite(await Signed(), (n, b) => n == "_xmlsignatures/sig1.xml"
+            ? Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(b), "<mdssi:Value>\\d{4}", "<mdssi:Value>1999"))
+            : b);
+        AssertReason(await One(bad), SubIndication.HashFailure, "ReferenceDigestMismatch");
+    }
+
+    [Fact]
+    public async Task Core_properties_may_change_without_breaking_the_signature()
+    {
+        // Office rewrites docProps/core.xml on open; like Office, the signature does not cover it.
+        var s = await One(Zip.ReplaceText(await Signed(), "docProps/core.xml", "Kế hoạch 2027", "Đã mở lại"));
+        Assert.Equal(Indication.TotalPassed, s.Indication);
+        Assert.Contains("/docProps/core.xml", (List<string>)s.Details["uncoveredParts"]!);
+    }
+
+    [Fact]
+    public async Task Malformed_signature_xml_is_a_format_failure_not_a_crash()
+    {
+        var bad = Zip.Rewrite(await Signed(), (n, b) => n == "_xmlsignatures/sig1.xml" ? Encoding.UTF8.GetBytes("<Signature><unclosed>") : b);
+        AssertReason(await One(bad), SubIndication.FormatFailure, "SignatureMalformed");
+    }
+
+    [Fact]
+    public async Task Not_a_zip_is_a_typed_input_error()
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => _f.OoxmlValidator.ValidateAsync(Encoding.UTF8.GetBytes("PK but not a zip"), "x.docx"));
+        Assert.Equal("NotAPackage", e.MessageKey);
+    }
+}
