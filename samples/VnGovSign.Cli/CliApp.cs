@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(PkiCommands.Create());
         root.Subcommands.Add(SignCommands.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(CertCommands.Create());
         return root;
     }
 

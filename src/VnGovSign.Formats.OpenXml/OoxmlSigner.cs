@@ -20,6 +20,12 @@ public sealed class OoxmlSigner
     /// <summary>The options.</summary>
     public SignatureOptions Options { get; }
 
+    /// <summary>
+    /// Gathers the certificates and OCSP responses/CRLs that B-LT embeds (XAdES CertificateValues and
+    /// RevocationValues). Required for <see cref="SignatureLevel.BaselineLT"/>.
+    /// </summary>
+    public VnGovSign.Revocation.ValidationDataCollector? ValidationDataCollector { get; init; }
+
     /// <summary>The "purpose for signing this document" Office shows (SignatureComments); empty by default.</summary>
     public string? Purpose { get; init; }
 
@@ -90,10 +96,12 @@ public sealed class OoxmlSigner
         if (certificate is null) throw new ArgumentNullException(nameof(certificate));
         if (key == KeyAlgorithm.Rsa && Options.Padding == RsaPadding.Pss)
             throw new InvalidInputException(OoxmlMessages.Resources, "PssNotSupported", null);
-        if (Options.Level > SignatureLevel.BaselineT)
+        if (Options.Level > SignatureLevel.BaselineLT)
             throw new InvalidInputException(OoxmlMessages.Resources, "LevelNotSupported", null, SignatureLevels.Name(Options.Level));
-        if (Options.Level == SignatureLevel.BaselineT && Options.Timestamps is null)
+        if (Options.Level >= SignatureLevel.BaselineT && Options.Timestamps is null)
             throw new InvalidInputException(MessageKeys.TimestampUrlMissing);
+        if (Options.Level >= SignatureLevel.BaselineLT && ValidationDataCollector is null)
+            throw new InvalidInputException(OoxmlMessages.Resources, "CollectorMissing", null);
         using var ms = new MemoryStream(input, writable: false);
         using var package = OpcPackage.Open(ms, name);
         var manifest = PackageManifest.Compute(package, Options.Hash);
@@ -120,8 +128,15 @@ public sealed class OoxmlSigner
         var ns = SignatureDocument.NamespaceManager(doc);
         var valueEl = (XmlElement)doc.SelectSingleNode("/ds:Signature/ds:SignatureValue", ns)!;
         valueEl.InnerText = Convert.ToBase64String(signatureValue);
+        byte[]? token = null;
         if (Options.Level >= SignatureLevel.BaselineT)
-            await XadesTimestamp.AddSignatureTimestampAsync(doc, Options.Timestamps!, Options.Hash, cancellationToken).ConfigureAwait(false);
+            token = await XadesTimestamp.AddSignatureTimestampAsync(doc, Options.Timestamps!, Options.Hash, cancellationToken).ConfigureAwait(false);
+        if (Options.Level >= SignatureLevel.BaselineLT)
+        {
+            using var signerCert = new X509Certificate2(prepared.SignerCertificate);
+            var chain = ReadKeyInfoChain(doc);
+            await XadesTimestamp.AddValidationDataAsync(doc, ValidationDataCollector!, signerCert, chain, token, cancellationToken).ConfigureAwait(false);
+        }
         var signatureXml = SignatureDocument.Serialize(doc);
 
         using var ms = new MemoryStream(input, writable: false);
@@ -129,6 +144,13 @@ public sealed class OoxmlSigner
         using var output = new MemoryStream(input.Length + signatureXml.Length + 4096);
         PackageWriter.Write(package, output, prepared.SignaturePartName, signatureXml);
         return output.ToArray();
+    }
+
+    private static List<X509Certificate2> ReadKeyInfoChain(XmlDocument doc)
+    {
+        var ns = SignatureDocument.NamespaceManager(doc);
+        return doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!.OfType<XmlElement>()
+            .Select(e => new X509Certificate2(Convert.FromBase64String(e.InnerText))).ToList();
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream input, CancellationToken cancellationToken)

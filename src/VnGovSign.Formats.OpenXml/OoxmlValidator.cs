@@ -206,32 +206,43 @@ public sealed class OoxmlValidator
 
         // B-T: the signature timestamp.
         var extraCerts = new List<X509Certificate2>(certs);
-        var tsNode = doc.SelectSingleNode("//xd:UnsignedSignatureProperties/xd:SignatureTimeStamp/xd:EncapsulatedTimeStamp", ns);
+        var tsNode = doc.SelectSingleNode("/ds:Signature/ds:Object/xd:QualifyingProperties/xd:UnsignedProperties/xd:UnsignedSignatureProperties/xd:SignatureTimeStamp/xd:EncapsulatedTimeStamp", ns);
         if (tsNode is not null && report.Indication != Indication.TotalFailed)
         {
-            byte[] token;
-            try { token = Convert.FromBase64String(tsNode.InnerText.Trim()); }
-            catch (FormatException) { token = Array.Empty<byte>(); }
-            var (ts, tsPath) = await XadesTimestamp.ValidateAsync(token, valueEl, Certificates, ct).ConfigureAwait(false);
-            if (!ts.Valid) Fail(Indication.TotalFailed, SubIndication.HashFailure, "TimestampInvalid", ts.Problem);
-            else
+            try
             {
-                report.Level = "B-T";
-                report.TimestampTime = ts.Time;
-                report.Messages.Add(Msg(ReportSeverity.Info, "TimestampValid", ts.Time!.Value.UtcDateTime));
-                if (tsPath is not null && tsPath.Indication != Indication.TotalPassed)
+                var ts = await XadesTimestamp.ValidateAsync(Convert.FromBase64String(tsNode.InnerText.Trim()), valueEl, Certificates, ct).ConfigureAwait(false);
+                foreach (var m in ts.Messages) report.Messages.Add(m);
+                if (ts.Indication == Indication.TotalFailed) Fail(Indication.TotalFailed, ts.SubIndication, "TimestampInvalid", ts.SubIndication);
+                else
                 {
-                    foreach (var msg in tsPath.Messages) report.Messages.Add(msg);
-                    report.Degrade(Indication.Indeterminate, tsPath.SubIndication);
+                    report.Level = "B-T";
+                    report.TimestampTime = ts.GenTime;
+                    report.Degrade(ts.Indication, ts.SubIndication);
                 }
             }
+            catch (Exception e) when (e is FormatException or InvalidInputException)
+            {
+                Fail(Indication.TotalFailed, SubIndication.FormatFailure, "TimestampInvalid", e.Message);
+            }
+        }
+        // B-LT: certificate and revocation values travel with the signature.
+        var supplied = XadesTimestamp.ReadValidationData(doc, ns);
+        if (supplied is not null)
+        {
+            foreach (var der in supplied.Certificates)
+            {
+                try { extraCerts.Add(new X509Certificate2(der)); }
+                catch (CryptographicException) { }
+            }
+            if (report.Level == "B-T") report.Level = "B-LT";
         }
         if (report.Indication == Indication.TotalFailed) return report;
 
         // Certificate path: at the timestamp's time when there is one, else now (ETSI basic validation).
         var at = Certificates.Policy.ValidationTime ?? report.TimestampTime ?? Clock.GetUtcNow();
         report.ValidationTime = at;
-        var path = await Certificates.ValidateAsync(signer, at, extraCerts, CertificateUsage.Signing, null, ct).ConfigureAwait(false);
+        var path = await Certificates.ValidateAsync(signer, at, extraCerts, CertificateUsage.Signing, supplied, ct).ConfigureAwait(false);
         foreach (var c in path.Certificates) report.Certificates.Add(c);
         foreach (var m in path.Messages) report.Messages.Add(m);
         report.Degrade(path.Indication, path.SubIndication);

@@ -1,63 +1,102 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Tsp;
-using VnGovSign.Cms;
+using VnGovSign.Revocation;
 using VnGovSign.Timestamps;
 using VnGovSign.Validation;
 
 namespace VnGovSign.Formats.OpenXml;
 
-/// <summary>XAdES SignatureTimeStamp (B-T): an RFC 3161 token over the canonical ds:SignatureValue element.</summary>
+/// <summary>
+/// XAdES unsigned properties: SignatureTimeStamp (B-T, an RFC 3161 token over the canonical
+/// ds:SignatureValue element) and CertificateValues/RevocationValues (B-LT).
+/// </summary>
 internal static class XadesTimestamp
 {
-    public static async Task AddSignatureTimestampAsync(XmlDocument doc, ITimestampClient tsa, HashAlgorithmName hash, CancellationToken ct)
+    public static async Task<byte[]> AddSignatureTimestampAsync(XmlDocument doc, ITimestampClient tsa, HashAlgorithmName hash, CancellationToken ct)
     {
         var ns = SignatureDocument.NamespaceManager(doc);
         var value = (XmlElement)doc.SelectSingleNode("/ds:Signature/ds:SignatureValue", ns)!;
         var imprint = Digests.Compute(hash, XmlDsig.Canonicalize(value));
         var token = await tsa.GetTimestampTokenAsync(imprint, hash, ct).ConfigureAwait(false);
-        var qp = (XmlElement)doc.SelectSingleNode("/ds:Signature/ds:Object/xd:QualifyingProperties", ns)!;
-        var unsigned = doc.CreateElement("xd", "UnsignedProperties", OpcNames.XadesNamespace);
-        var usp = doc.CreateElement("xd", "UnsignedSignatureProperties", OpcNames.XadesNamespace);
-        var ts = doc.CreateElement("xd", "SignatureTimeStamp", OpcNames.XadesNamespace);
+        var ts = Xd(doc, "SignatureTimeStamp");
         ts.SetAttribute("Id", "idSignatureTimeStamp");
         var cm = doc.CreateElement("CanonicalizationMethod", OpcNames.DsNamespace);
         cm.SetAttribute("Algorithm", XmlDsig.C14N);
-        var enc = doc.CreateElement("xd", "EncapsulatedTimeStamp", OpcNames.XadesNamespace);
-        enc.InnerText = Convert.ToBase64String(token);
-        ts.AppendChild(cm); ts.AppendChild(enc); usp.AppendChild(ts); unsigned.AppendChild(usp); qp.AppendChild(unsigned);
+        ts.AppendChild(cm);
+        ts.AppendChild(Xd(doc, "EncapsulatedTimeStamp", Convert.ToBase64String(token)));
+        UnsignedSignatureProperties(doc).AppendChild(ts);
+        return token;
     }
 
-    /// <summary>What checking a signature timestamp found.</summary>
-    internal sealed record Result(bool Valid, DateTimeOffset? Time, string? Problem, CmsSignature? Token);
-
-    /// <summary>Checks a token: CMS integrity, TSTInfo imprint over the SignatureValue, and the TSA's path at genTime.</summary>
-    public static async Task<(Result Result, CertificateValidationResult? Path)> ValidateAsync(byte[] token, XmlElement signatureValue,
-        CertificateValidator validator, CancellationToken ct)
+    /// <summary>B-LT: the certificates and OCSP responses/CRLs of the signer's path (and the TSA's), as XAdES carries them.</summary>
+    public static async Task AddValidationDataAsync(XmlDocument doc, ValidationDataCollector collector, X509Certificate2 signer,
+        IReadOnlyList<X509Certificate2> chain, byte[]? timestampToken, CancellationToken ct)
     {
-        CmsSignature cms;
-        TstInfo info;
-        try
+        var data = await collector.CollectAsync(signer, chain, ct).ConfigureAwait(false);
+        if (timestampToken is not null)
         {
-            cms = CmsSignature.Parse(token, "SignatureTimeStamp");
-            info = TstInfo.GetInstance(Asn1Object.FromByteArray(cms.EncapsulatedContent ?? throw new InvalidDataException("no TSTInfo")));
+            var token = TimestampToken.Parse(timestampToken, "SignatureTimeStamp");
+            if (token.TsaCertificate is { } tsa) data.Merge(await collector.CollectAsync(tsa, token.Certificates, ct).ConfigureAwait(false));
         }
-        catch (Exception e) when (e is InvalidInputException or IOException or ArgumentException or InvalidCastException)
+        var usp = UnsignedSignatureProperties(doc);
+        var certValues = Xd(doc, "CertificateValues");
+        foreach (var c in data.Certificates.Where(c => !c.AsSpan().SequenceEqual(signer.RawData)))
+            certValues.AppendChild(Xd(doc, "EncapsulatedX509Certificate", Convert.ToBase64String(c)));
+        usp.AppendChild(certValues);
+        var revValues = Xd(doc, "RevocationValues");
+        if (data.Crls.Count > 0)
         {
-            return (new Result(false, null, e.Message, null), null);
+            var crls = Xd(doc, "CRLValues");
+            foreach (var c in data.Crls) crls.AppendChild(Xd(doc, "EncapsulatedCRLValue", Convert.ToBase64String(c)));
+            revValues.AppendChild(crls);
         }
-        cms.ResolveSigner(validator.Trust.Intermediates);
-        var time = new DateTimeOffset(info.GenTime.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
-        var integrity = cms.CheckIntegrity(Digests.Compute(cms.DigestAlgorithm, cms.EncapsulatedContent!));
-        if (!integrity.MessageDigestMatches || !integrity.SignatureValid) return (new Result(false, time, "token signature", cms), null);
-        var imprintHash = Digests.FromOid(info.MessageImprint.HashAlgorithm.Algorithm.Id);
-        var expected = Digests.Compute(imprintHash, XmlDsig.Canonicalize(signatureValue));
-        if (!expected.AsSpan().SequenceEqual(info.MessageImprint.GetHashedMessage()))
-            return (new Result(false, time, "messageImprint", cms), null);
-        if (cms.SignerCertificate is not X509Certificate2 tsaCert) return (new Result(false, time, "TSA certificate", cms), null);
-        var path = await validator.ValidateAsync(tsaCert, time, cms.Certificates, CertificateUsage.Timestamping, null, ct).ConfigureAwait(false);
-        return (new Result(true, time, null, cms), path);
+        if (data.OcspResponses.Count > 0)
+        {
+            var ocsps = Xd(doc, "OCSPValues");
+            foreach (var o in data.OcspResponses) ocsps.AppendChild(Xd(doc, "EncapsulatedOCSPValue", Convert.ToBase64String(o)));
+            revValues.AppendChild(ocsps);
+        }
+        usp.AppendChild(revValues);
+    }
+
+    /// <summary>Reads CertificateValues and RevocationValues back into Core's model.</summary>
+    public static ValidationData? ReadValidationData(XmlDocument doc, XmlNamespaceManager ns)
+    {
+        var usp = doc.SelectSingleNode("/ds:Signature/ds:Object/xd:QualifyingProperties/xd:UnsignedProperties/xd:UnsignedSignatureProperties", ns);
+        if (usp?.SelectSingleNode("xd:RevocationValues", ns) is null) return null;
+        var data = new ValidationData();
+        static byte[]? B64(XmlNode n) { try { return Convert.FromBase64String(n.InnerText.Trim()); } catch (FormatException) { return null; } }
+        foreach (XmlNode n in usp.SelectNodes("xd:CertificateValues/xd:EncapsulatedX509Certificate", ns)!) if (B64(n) is { } b) data.Certificates.Add(b);
+        foreach (XmlNode n in usp.SelectNodes("xd:RevocationValues/xd:CRLValues/xd:EncapsulatedCRLValue", ns)!) if (B64(n) is { } b) data.Crls.Add(b);
+        foreach (XmlNode n in usp.SelectNodes("xd:RevocationValues/xd:OCSPValues/xd:EncapsulatedOCSPValue", ns)!) if (B64(n) is { } b) data.OcspResponses.Add(b);
+        return data;
+    }
+
+    private static XmlElement UnsignedSignatureProperties(XmlDocument doc)
+    {
+        var ns = SignatureDocument.NamespaceManager(doc);
+        var qp = (XmlElement)doc.SelectSingleNode("/ds:Signature/ds:Object/xd:QualifyingProperties", ns)!;
+        if (qp.SelectSingleNode("xd:UnsignedProperties/xd:UnsignedSignatureProperties", ns) is XmlElement existing) return existing;
+        var unsigned = Xd(doc, "UnsignedProperties");
+        var usp = Xd(doc, "UnsignedSignatureProperties");
+        unsigned.AppendChild(usp);
+        qp.AppendChild(unsigned);
+        return usp;
+    }
+
+    private static XmlElement Xd(XmlDocument doc, string name, string? text = null)
+    {
+        var el = doc.CreateElement("xd", name, OpcNames.XadesNamespace);
+        if (text is not null) el.InnerText = text;
+        return el;
+    }
+
+    /// <summary>Checks a signature timestamp with Core: token integrity, its imprint over the canonical SignatureValue, the TSA's path at genTime.</summary>
+    public static async Task<TimestampValidationResult> ValidateAsync(byte[] token, XmlElement signatureValue, CertificateValidator validator, CancellationToken ct)
+    {
+        var parsed = TimestampToken.Parse(token, "SignatureTimeStamp");
+        var expected = Digests.Compute(parsed.HashAlgorithm, XmlDsig.Canonicalize(signatureValue));
+        return await new TimestampValidator(validator).ValidateAsync(parsed, expected, ct).ConfigureAwait(false);
     }
 }

@@ -10,6 +10,7 @@ internal static class PkiCommands
     {
         var pki = new Command("pki", "PKI thử nghiệm (không dùng thật) / test PKI (never for production)");
         pki.Subcommands.Add(Init());
+        pki.Subcommands.Add(PkiServeCommand.Create());
         return pki;
     }
 

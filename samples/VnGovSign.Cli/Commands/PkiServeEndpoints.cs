@@ -10,5 +10,8 @@ namespace VnGovSign.Cli.Commands;
 internal static class PkiServeEndpoints
 {
     /// <summary>Factories called with the loaded PKI and its password.</summary>
-    internal static readonly List<Func<TestPki, string, IEnumerable<ILoopbackEndpoint>>> Factories = new();
+    internal static readonly List<Func<TestPki, string, IEnumerable<ILoopbackEndpoint>>> Factories = new()
+    {
+        PkiServeCommand.Responders, // OCSP, CRL, CA certificates, TSA (core trust)
+    };
 }

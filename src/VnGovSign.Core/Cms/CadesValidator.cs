@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using VnGovSign.Timestamps;
 using VnGovSign.Validation;
 
 namespace VnGovSign.Cms;
@@ -79,13 +80,64 @@ public sealed class CadesValidator
             report.Add(ReportSeverity.Warning, MessageKeys.SigningCertificateAttributeMissing);
         if (report.Indication == Indication.TotalFailed) return report;
 
-        // Without proof of existence (a timestamp) the path is checked now, as ETSI's basic validation does.
+        // The signature-time-stamp (B-T) is the proof of existence: the path is validated at its genTime.
+        // Without one, the path is checked now, as ETSI's basic validation does.
         var at = Certificates.Policy.ValidationTime ?? Clock.GetUtcNow();
+        bool proofOfExistence = false;
+        if (cms.SignatureTimestampTokens.Count > 0)
+        {
+            TimestampValidationResult? ts = null;
+            try
+            {
+                var token = TimestampToken.Parse(cms.SignatureTimestampTokens[0], "signature-time-stamp");
+                var imprint = Digests.Compute(token.HashAlgorithm, cms.SignatureValue);
+                ts = await new TimestampValidator(Certificates).ValidateAsync(token, imprint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidInputException e)
+            {
+                report.Degrade(Indication.TotalFailed, SubIndication.FormatFailure);
+                report.Messages.Add(new ReportMessage(ReportSeverity.Error, e.MessageKey, e.MessageArguments.ToArray()));
+            }
+            if (ts is not null)
+            {
+                report.TimestampTime = ts.GenTime;
+                foreach (var m in ts.Messages) report.Messages.Add(m);
+                if (ts.Indication == Indication.TotalPassed)
+                {
+                    at = ts.GenTime;
+                    proofOfExistence = true;
+                    if (cms.SigningTime is { } claimed && (claimed - ts.GenTime).Duration() > TimeSpan.FromHours(7))
+                        report.Add(ReportSeverity.Warning, MessageKeys.SigningTimeSkew, claimed.UtcDateTime, ts.GenTime.UtcDateTime);
+                }
+                else
+                {
+                    report.Add(ReportSeverity.Error, MessageKeys.SignatureTimestampInvalid);
+                    report.Degrade(ts.Indication == Indication.TotalFailed ? Indication.TotalFailed : Indication.Indeterminate,
+                        ts.Indication == Indication.TotalFailed ? ts.SubIndication : SubIndication.NoPoe);
+                    if (report.Indication == Indication.TotalFailed) return report;
+                }
+            }
+        }
         report.ValidationTime = at;
         var path = await Certificates.ValidateAsync(cms.SignerCertificate, at, cms.Certificates, CertificateUsage.Signing, null, cancellationToken).ConfigureAwait(false);
         foreach (var c in path.Certificates) report.Certificates.Add(c);
         foreach (var m in path.Messages) report.Messages.Add(m);
-        report.Degrade(path.Indication, path.SubIndication);
+        var indication = path.Indication;
+        var sub = path.SubIndication;
+        var signerCert = path.Certificates.Count > 0 ? path.Certificates[0] : null;
+        if (sub == SubIndication.Revoked && !proofOfExistence && signerCert?.RevocationTime is { } revokedAt
+            && cms.SigningTime is { } claimedTime && claimedTime < revokedAt)
+        {
+            // Claimed before the revocation, but nothing proves it: ETSI's REVOKED_NO_POE.
+            indication = Indication.Indeterminate; sub = SubIndication.RevokedNoPoe;
+            report.Add(ReportSeverity.Error, MessageKeys.RevokedNoPoe, cms.SignerCertificate.Subject, revokedAt.UtcDateTime);
+        }
+        else if (sub == SubIndication.OutOfBoundsNoPoe && proofOfExistence && at.UtcDateTime > cms.SignerCertificate.NotAfter.ToUniversalTime())
+        {
+            indication = Indication.TotalFailed; sub = SubIndication.Expired;
+            report.Add(ReportSeverity.Error, MessageKeys.CertificateExpiredAtTimestamp, cms.SignerCertificate.Subject, cms.SignerCertificate.NotAfter.ToUniversalTime());
+        }
+        report.Degrade(indication, sub);
         if (report.Indication == Indication.TotalPassed) report.Add(ReportSeverity.Info, MessageKeys.SignatureValid);
         return report;
     }

@@ -44,28 +44,39 @@ internal sealed class MiniPdf : IPdfObjectSink
     /// and a grey frame around nothing else. With <paramref name="drawInContent"/>, an unrotated page also paints the
     /// form in its content stream (text extraction tools read page content more reliably than annotations).
     /// </summary>
-    public byte[] Build(PdfPageGeometry page, PdfAppearanceResult result, bool drawInContent = false)
+    public byte[] Build(PdfPageGeometry page, PdfAppearanceResult result, bool drawInContent = false) =>
+        Build(page, new[] { result }, drawInContent);
+
+    /// <summary>Writes the PDF with one signature widget per result (all rendered into this sink), in order.</summary>
+    public byte[] Build(PdfPageGeometry page, IReadOnlyList<PdfAppearanceResult> results, bool drawInContent = false)
     {
         string Box(PdfRect r) => $"[{F(r.X)} {F(r.Y)} {F(r.Right)} {F(r.Top)}]";
         var content = new StringBuilder();
-        if (drawInContent)
+        var xobjects = new StringBuilder();
+        for (int i = 0; i < results.Count; i++)
         {
-            Assert.Equal(0, result.Placement.Rotation);
-            var r = result.WidgetRect;
-            content.Append($"q 1 0 0 1 {F(r.X)} {F(r.Y)} cm /Fm0 Do Q\n");
+            xobjects.Append($"/Fm{i} {results[i].FormObjectNumber} 0 R ");
+            if (!drawInContent) continue;
+            Assert.Equal(0, results[i].Placement.Rotation);
+            var r = results[i].WidgetRect;
+            content.Append($"q 1 0 0 1 {F(r.X)} {F(r.Y)} cm /Fm{i} Do Q\n");
         }
+        // Widget object numbers: 5 for the first, after the appearance objects for the others.
+        var widgets = results.Select((_, i) => i == 0 ? 5 : next + i - 1).ToList();
+        var refs = string.Join(" ", widgets.Select(w => $"{w} 0 R"));
         var contentBytes = Encoding.ASCII.GetBytes(content.ToString());
         var all = new SortedDictionary<int, byte[]>
         {
-            [1] = A("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 1 >> >>"),
+            [1] = A($"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{refs}] /SigFlags 1 >> >>"),
             [2] = A("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
             [3] = A($"<< /Type /Page /Parent 2 0 R /MediaBox {Box(page.MediaBox)}"
                 + (page.CropBox is { } c ? " /CropBox " + Box(c) : "") + $" /Rotate {page.Rotate}"
-                + $" /Resources << /XObject << /Fm0 {result.FormObjectNumber} 0 R >> >> /Contents 4 0 R /Annots [5 0 R] >>"),
+                + $" /Resources << /XObject << {xobjects}>> >> /Contents 4 0 R /Annots [{refs}] >>"),
             [4] = Concat(A($"<< /Length {contentBytes.Length} >>\nstream\n"), contentBytes, A("\nendstream")),
-            [5] = A($"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig1) /F 4 /P 3 0 R /Rect {Box(result.WidgetRect)}"
-                + $" /AP << /N {result.FormObjectNumber} 0 R >> >>"),
         };
+        for (int i = 0; i < results.Count; i++)
+            all[widgets[i]] = A($"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig{i + 1}) /F 4 /P 3 0 R /Rect {Box(results[i].WidgetRect)}"
+                + $" /AP << /N {results[i].FormObjectNumber} 0 R >> >>");
         foreach (var kv in objects)
             all[kv.Key] = kv.Value ?? throw new InvalidOperationException($"object {kv.Key} reserved but never set");
 
@@ -171,7 +182,7 @@ internal static class PdfTools
     public static Raster Render(string pdf, int dpi)
     {
         var prefix = Path.Combine(Path.GetDirectoryName(pdf)!, Path.GetFileNameWithoutExtension(pdf) + "-ppm");
-        var r = ExternalTool.Run("pdftoppm", new[] { "-r", dpi.ToString(CultureInfo.InvariantCulture), "-f", "1", "-l", "1", "-singlefile", pdf, prefix });
+        var r = ExternalTool.Run("pdftoppm", new[] { "-cropbox", "-r", dpi.ToString(CultureInfo.InvariantCulture), "-f", "1", "-l", "1", "-singlefile", pdf, prefix });
         Assert.True(r.ExitCode == 0, "pdftoppm failed: " + r.All);
         return Raster.ReadPpm(File.ReadAllBytes(prefix + ".ppm"));
     }
@@ -180,7 +191,7 @@ internal static class PdfTools
     public static byte[] RenderPng(string pdf, int dpi)
     {
         var prefix = Path.Combine(Path.GetDirectoryName(pdf)!, Path.GetFileNameWithoutExtension(pdf) + "-png");
-        var r = ExternalTool.Run("pdftoppm", new[] { "-png", "-r", dpi.ToString(CultureInfo.InvariantCulture), "-f", "1", "-l", "1", "-singlefile", pdf, prefix });
+        var r = ExternalTool.Run("pdftoppm", new[] { "-png", "-cropbox", "-r", dpi.ToString(CultureInfo.InvariantCulture), "-f", "1", "-l", "1", "-singlefile", pdf, prefix });
         Assert.True(r.ExitCode == 0, "pdftoppm failed: " + r.All);
         return File.ReadAllBytes(prefix + ".png");
     }
