@@ -26,6 +26,33 @@ internal sealed class CliContext
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
     public T? Get<T>(Argument<T> argument) => Parse.GetValue(argument);
 
+    private readonly List<object> _resources = new();
+
+    /// <summary>Disposes <paramref name="resource"/> (IAsyncDisposable or IDisposable) when the command ends,
+    /// whatever its outcome: token sessions are logged out, remote clients closed.</summary>
+    public T DisposeAtEnd<T>(T resource) where T : notnull
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
+    internal async Task DisposeResourcesAsync()
+    {
+        for (int i = _resources.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (_resources[i] is IAsyncDisposable a) await a.DisposeAsync().ConfigureAwait(false);
+                else if (_resources[i] is IDisposable d) d.Dispose();
+            }
+            catch (Exception) when (Environment.GetEnvironmentVariable("VNGOVSIGN_DEBUG") != "1")
+            {
+                // A failure while closing must not hide the command's own result.
+            }
+        }
+        _resources.Clear();
+    }
+
     /// <summary>A message of the CLI's own resources in the chosen language.</summary>
     public string Text(string key, params object?[] args) => Messages.Format(CliMessages.Resources, key, Culture, args);
 }

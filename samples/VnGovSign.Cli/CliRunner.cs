@@ -23,6 +23,10 @@ internal static class CliRunner
             if (Environment.GetEnvironmentVariable("VNGOVSIGN_DEBUG") == "1") ctx.Error.WriteLine(e.ToString());
             return code;
         }
+        finally
+        {
+            await ctx.DisposeResourcesAsync().ConfigureAwait(false);
+        }
     }
 
     public static (int Code, string Message) Describe(Exception e, CliContext ctx)
