@@ -26,13 +26,15 @@ public sealed class TestIdentity
     public IReadOnlyList<X509Certificate2> Chain => BcChain.Select(c => new X509Certificate2(c.GetEncoded())).ToList();
 
     /// <summary>The BouncyCastle certificate (for responders and CAs in this package).</summary>
-    public Org.BouncyCastle.X509.X509Certificate BcCertificate { get; }
+    internal Org.BouncyCastle.X509.X509Certificate BcCertificate { get; }
     /// <summary>The BouncyCastle private key (for responders and CAs in this package).</summary>
-    public AsymmetricKeyParameter PrivateKey { get; }
+    internal AsymmetricKeyParameter PrivateKey { get; }
     internal IReadOnlyList<Org.BouncyCastle.X509.X509Certificate> BcChain { get; }
 
     /// <summary>A PKCS#12 file with the key, the certificate and its chain (3DES, readable by .NET and OpenSSL 3 without the legacy provider).</summary>
-    public byte[] ExportPfx(string password, SecureRandom? random = null)
+    public byte[] ExportPfx(string password) => ExportPfx(password, null);
+
+    internal byte[] ExportPfx(string password, SecureRandom? random)
     {
         var store = new Pkcs12StoreBuilder()
             .SetKeyAlgorithm(PkcsObjectIdentifiers.PbeWithShaAnd3KeyTripleDesCbc)

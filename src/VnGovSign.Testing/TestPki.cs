@@ -96,7 +96,7 @@ public sealed partial class TestPki
     public IReadOnlyList<TestIdentity> All => new[] { Root, SubCa, Leader, Organization, Tsa, Ocsp, Revoked, Expired, NotYetValid, LeaderEc };
 
     /// <summary>Serials revoked by the sub-CA and when.</summary>
-    public IReadOnlyList<(BigInteger Serial, DateTimeOffset Time)> RevokedSerials => _revoked;
+    internal IReadOnlyList<(BigInteger Serial, DateTimeOffset Time)> RevokedSerials => _revoked;
 
     /// <summary>URL of the OCSP responder.</summary>
     public string OcspUrl => BaseUrl + "/ocsp";
