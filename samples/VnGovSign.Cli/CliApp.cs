@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(SignCommands.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(CertCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
         return root;
     }
 

@@ -15,6 +15,7 @@ internal sealed class SignerOptions
     internal static readonly List<Func<SharedSignerOptions, ISignerKind>> Kinds = new()
     {
         _ => new PfxSignerKind(),
+        shared => new Pkcs11SignerKind(shared),
     };
 
     private readonly List<ISignerKind> _kinds;

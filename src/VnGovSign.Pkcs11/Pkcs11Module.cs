@@ -113,6 +113,34 @@ public sealed class Pkcs11Module : IDisposable
         return new Pkcs11Token(Share(), token, pin, readWrite);
     }
 
+    /// <summary>
+    /// What anyone can see on the token without a PIN: certificates and public keys (private keys are
+    /// hidden until a login on most tokens). Never logs in, so it can never cost a PIN try.
+    /// </summary>
+    /// <exception cref="TokenException">The token is absent or refused to list its objects.</exception>
+    public IReadOnlyList<TokenObject> ListPublicObjects(TokenDescription token)
+    {
+        if (token is null) throw new ArgumentNullException(nameof(token));
+        ISession session;
+        try { session = Slot(token.SlotId).OpenSession(SessionType.ReadOnly); }
+        catch (Pkcs11Exception e) { throw Pkcs11Errors.Operation(e, "C_OpenSession", token.SlotId); }
+        try
+        {
+            return TokenObjects.ReadAll(Factories, session).Select(o => o.ToPublic()).ToList();
+        }
+        catch (Pkcs11Exception e) { throw Pkcs11Errors.Operation(e, "C_FindObjects", token.SlotId); }
+        finally
+        {
+            try { session.CloseSession(); } catch (Pkcs11Exception) { }
+        }
+    }
+
+    /// <summary>For tests: how many distinct modules are loaded in this process right now.</summary>
+    internal static int LoadedCount
+    {
+        get { lock (s_lock) return s_loaded.Count; }
+    }
+
     /// <summary>A second handle on the same loaded module (its own reference).</summary>
     internal Pkcs11Module Share()
     {
