@@ -14,6 +14,7 @@ internal sealed class TrustOptions
     public Option<string?> At { get; } = new("--at") { Description = "Thời điểm kiểm tra (ISO-8601) / validation time (ISO-8601)" };
     public Option<bool> Offline { get; } = new("--offline") { Description = "Không truy cập mạng / never use the network" };
     public Option<bool> LegacySha1 { get; } = new("--legacy") { Description = "Chấp nhận SHA-1 (cảnh báo) / accept SHA-1 with a warning" };
+    public Option<bool> HardFail { get; } = new("--hard-fail") { Description = "Không kết nối được OCSP/CRL thì kết quả là CHƯA XÁC ĐỊNH (mặc định: chỉ cảnh báo) / unreachable OCSP/CRL gives INDETERMINATE (default: a warning only)" };
 
     public void AddTo(Command command)
     {
@@ -23,6 +24,7 @@ internal sealed class TrustOptions
         command.Options.Add(At);
         command.Options.Add(Offline);
         command.Options.Add(LegacySha1);
+        command.Options.Add(HardFail);
     }
 
     public TrustStore BuildTrustStore(CliContext ctx)
@@ -41,6 +43,7 @@ internal sealed class TrustOptions
     {
         var policy = ctx.Get(LegacySha1) ? ValidationPolicy.Legacy : ValidationPolicy.Default;
         if (ctx.Get(Offline)) policy = policy with { Revocation = RevocationMode.Offline };
+        if (ctx.Get(HardFail)) policy = policy with { SoftFail = false };
         if (ctx.Get(At) is { } at)
         {
             if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))

@@ -129,6 +129,8 @@ public static class MessageKeys
     public const string RevocationUnknown = nameof(RevocationUnknown);
     /// <summary>Message key RevocationUnknownHardFail.</summary>
     public const string RevocationUnknownHardFail = nameof(RevocationUnknownHardFail);
+    /// <summary>Message key RevocationUnavailableSoftFail (a warning: no revocation service could be reached, soft-fail).</summary>
+    public const string RevocationUnavailableSoftFail = nameof(RevocationUnavailableSoftFail);
     /// <summary>Message key OcspUnavailable.</summary>
     public const string OcspUnavailable = nameof(OcspUnavailable);
     /// <summary>Message key OcspResponseInvalid.</summary>

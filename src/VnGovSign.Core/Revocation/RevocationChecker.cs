@@ -23,6 +23,12 @@ internal sealed class RevocationOutcome
     public byte[]? OcspResponse { get; set; }
     public byte[]? Crl { get; set; }
     public List<ReportMessage> Messages { get; } = new();
+    /// <summary>An answer about this certificate was obtained but could not be used (unknown, stale, badly signed,
+    /// unauthorised responder, malformed bytes, wrong nonce). False when no service could be reached at all.</summary>
+    public bool AnswerRejected { get; set; }
+    /// <summary>No source gave any answer: every responder and CRL server failed at the transport level (refused,
+    /// timeout, HTTP error, OCSP non-successful status), none was named, or offline mode had no data. Soft-fail applies only here.</summary>
+    public bool Unavailable => State == RevocationState.Unknown && !AnswerRejected;
 }
 
 /// <summary>
@@ -158,6 +164,7 @@ internal sealed class RevocationChecker
             var resp = new OcspResp(der);
             if (resp.Status != 0)
             {
+                // tryLater, internalError…: the service is there but cannot answer — as unavailable as a refused connection.
                 if (!supplied) outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, "responseStatus " + resp.Status));
                 return false;
             }
@@ -165,7 +172,11 @@ internal sealed class RevocationChecker
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (!supplied) outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, e.Message));
+            if (!supplied)
+            {
+                outcome.AnswerRejected = true;
+                outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, e.Message));
+            }
             return false;
         }
         SingleResp? single = null;
@@ -196,6 +207,7 @@ internal sealed class RevocationChecker
                 if (responder is null || !IssuedBy(responder, ca) || !CertificateInfo.HasEku(responder, CertificateInfo.OcspSigningOid, out _)
                     || !responder.IsValid(basic.ProducedAt))
                 {
+                    outcome.AnswerRejected = true;
                     outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspUnauthorized, from, signerName));
                     return false;
                 }
@@ -204,11 +216,13 @@ internal sealed class RevocationChecker
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, e.Message));
             return false;
         }
         if (!signedOk)
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, "signature"));
             return false;
         }
@@ -217,6 +231,7 @@ internal sealed class RevocationChecker
             var inner = Asn1OctetString.GetInstance(Asn1Object.FromByteArray(echoed.GetOctets())).GetOctets();
             if (!inner.AsSpan().SequenceEqual(nonce))
             {
+                outcome.AnswerRejected = true;
                 outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, "nonce"));
                 return false;
             }
@@ -235,11 +250,13 @@ internal sealed class RevocationChecker
         }
         if (status is UnknownStatus)
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspStatusUnknown, from, name));
             return false;
         }
         if (!Fresh(thisUpdate, nextUpdate, at, supplied, isOcsp: true))
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspStale, from, thisUpdate.UtcDateTime, (nextUpdate ?? thisUpdate).UtcDateTime));
             return false;
         }
@@ -254,6 +271,7 @@ internal sealed class RevocationChecker
         try { crl = new X509CrlParser().ReadCrl(der) ?? throw new IOException("empty"); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            if (!supplied) outcome.AnswerRejected = true; // a supplied file may simply be another CA's
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.CrlInvalid, from, e.Message));
             return false;
         }
@@ -262,6 +280,7 @@ internal sealed class RevocationChecker
         try { crl.Verify(ca.GetPublicKey()); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.CrlInvalid, from, "signature: " + e.Message));
             return false;
         }
@@ -288,6 +307,7 @@ internal sealed class RevocationChecker
         DateTimeOffset? nextUpdate = crl.NextUpdate is { } n ? new DateTimeOffset(n.ToUniversalTime(), TimeSpan.Zero) : null;
         if (!Fresh(thisUpdate, nextUpdate, at, supplied, isOcsp: false))
         {
+            outcome.AnswerRejected = true;
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.CrlStale, from, (nextUpdate ?? thisUpdate).UtcDateTime));
             return false;
         }

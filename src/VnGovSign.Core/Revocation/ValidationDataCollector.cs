@@ -20,6 +20,12 @@ public sealed class ValidationDataCollector
         _validator = new CertificateValidator(trust, policy, http);
     }
 
+    /// <summary>Creates a collector over a configured validator (its trust store, policy, HTTP client, cache and clock).</summary>
+    public ValidationDataCollector(CertificateValidator validator)
+    {
+        _validator = validator ?? throw new ArgumentNullException(nameof(validator));
+    }
+
     /// <summary>Validates <paramref name="certificate"/> now and returns the data used.</summary>
     /// <exception cref="ServiceUnavailableException">No revocation data could be obtained for a certificate of the path.</exception>
     /// <exception cref="InvalidInputException">No path to a trust anchor could be built.</exception>

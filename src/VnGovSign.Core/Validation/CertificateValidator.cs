@@ -238,7 +238,7 @@ public sealed class CertificateValidator
                 Fail(result, Indication.Indeterminate, SubIndication.ChainConstraintsFailure, MessageKeys.NameConstraintsViolated, at1.Subject);
             else if (lower.Contains("policy") || lower.Contains("policies"))
                 Fail(result, Indication.Indeterminate, SubIndication.ChainConstraintsFailure, MessageKeys.PolicyConstraintsFailed, text);
-            else if (lower.Contains("not a ca") || lower.Contains("keycertsign") || lower.Contains("key usage") || lower.Contains("basic constraints"))
+            else if (lower.Contains("not a ca") || lower.Contains("keycertsign") || lower.Contains("key usage") || lower.Contains("keyusage") || lower.Contains("key signing") || lower.Contains("basic constraints"))
                 Fail(result, Indication.Indeterminate, SubIndication.ChainConstraintsFailure, MessageKeys.CaNotAllowed, at1.Subject);
             else if (lower.Contains("signature"))
                 Fail(result, Indication.TotalFailed, SubIndication.SigCryptoFailure, MessageKeys.CertificateSignatureInvalid, at1.Subject);
@@ -325,10 +325,18 @@ public sealed class CertificateValidator
                     break;
                 default:
                     report.RevocationStatus = "unknown";
-                    if (Policy.SoftFail)
-                        Fail(result, Indication.Indeterminate, SubIndication.TryLater, MessageKeys.RevocationUnknown, c.Subject);
+                    if (outcome.Unavailable && Policy.SoftFail)
+                    {
+                        // Soft-fail (the default): no service could be reached at all, so nothing says the certificate
+                        // is revoked; the result stands with a warning (docs/decisions.md, "Revocation: soft-fail").
+                        report.RevocationSource = "unavailable";
+                        result.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.RevocationUnavailableSoftFail, c.Subject));
+                    }
+                    else if (outcome.Unavailable)
+                        Fail(result, Indication.Indeterminate, SubIndication.TryLater, MessageKeys.RevocationUnknownHardFail, c.Subject);
                     else
-                        Fail(result, Indication.TotalFailed, SubIndication.TryLater, MessageKeys.RevocationUnknownHardFail, c.Subject);
+                        // An answer came but says "unknown" or could not be trusted (stale, unauthorised, malformed): never soft-failed.
+                        Fail(result, Indication.Indeterminate, SubIndication.TryLater, MessageKeys.RevocationUnknown, c.Subject);
                     break;
             }
         }

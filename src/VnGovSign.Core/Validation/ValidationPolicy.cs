@@ -27,7 +27,7 @@ public enum CertificateUsage
 /// <summary>The rules of a validation. Immutable; derive variants with <c>with</c>.</summary>
 public sealed record ValidationPolicy
 {
-    /// <summary>The default policy: SHA-1 rejected, revocation online, soft-fail (unknown status → INDETERMINATE).</summary>
+    /// <summary>The default policy: SHA-1 rejected, revocation online, soft-fail (unreachable services → warning only).</summary>
     public static ValidationPolicy Default { get; } = new();
 
     /// <summary>For old tax and BHXH files: SHA-1 accepted with a warning.</summary>
@@ -39,8 +39,18 @@ public sealed record ValidationPolicy
     /// <summary>How revocation is checked.</summary>
     public RevocationMode Revocation { get; init; } = RevocationMode.Online;
 
-    /// <summary>When status cannot be found: true gives INDETERMINATE/TRY_LATER, false gives TOTAL_FAILED.</summary>
+    /// <summary>
+    /// What happens when no revocation service can be reached at all (connection refused, timeout, HTTP error,
+    /// OCSP tryLater; no URL in the certificate; offline mode without supplied data).
+    /// True (the default, soft-fail): the result is unchanged and the report carries a warning that revocation
+    /// could not be checked. False (hard-fail, <c>--hard-fail</c>): INDETERMINATE/TRY_LATER.
+    /// Either way an answer saying revoked gives REVOKED, and an "unknown" status or an answer that cannot be
+    /// trusted (stale, unauthorised responder, bad signature, malformed) gives INDETERMINATE/TRY_LATER.
+    /// </summary>
     public bool SoftFail { get; init; } = true;
+
+    /// <summary>The default policy with hard-fail revocation (<see cref="SoftFail"/> false).</summary>
+    public static ValidationPolicy HardFail { get; } = new() { SoftFail = false };
 
     /// <summary>The time to validate at when the signature gives no better one (null: now).</summary>
     public DateTimeOffset? ValidationTime { get; init; }
