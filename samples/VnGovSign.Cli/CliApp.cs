@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PkiCommands.Create());
         root.Subcommands.Add(SignCommands.Create());
+        root.Subcommands.Add(ExtendCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(CertCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());

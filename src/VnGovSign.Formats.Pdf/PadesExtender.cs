@@ -26,7 +26,7 @@ public sealed class PadesExtender
 
     /// <summary>Extends <paramref name="inputPath"/> into <paramref name="outputPath"/> (written whole or not at all).</summary>
     public Task ExtendAsync(string inputPath, string outputPath, SignatureLevel level, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(outputPath, async (output, ct) =>
+        OutputFile.WriteAsync(outputPath, async (output, ct) =>
         {
             using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             await ExtendAsync(input, output, level, ct).ConfigureAwait(false);
@@ -84,6 +84,8 @@ public sealed class PadesExtender
     internal async Task AddDssAsync(PdfFile file, Stream output, CancellationToken ct)
     {
         var data = new ValidationData();
+        var pool = new List<X509Certificate2>();
+        var targets = new List<X509Certificate2>();
         foreach (var sig in PdfSignatureInfo.Find(file))
         {
             if (sig.Contents.Length == 0) continue;
@@ -110,15 +112,23 @@ public sealed class PadesExtender
             catch (InvalidInputException) { continue; } // a broken signature gets no validation data
             foreach (var (cert, extra) in subjects)
             {
-                foreach (var c in extra) AddUnique(data.Certificates, c.RawData);
-                AddUnique(data.Certificates, cert.RawData);
-                if (ValidationDataSource is not null)
-                {
-                    var collected = await ValidationDataSource(cert, extra, ct).ConfigureAwait(false);
-                    foreach (var c in collected.Certificates) AddUnique(data.Certificates, c);
-                    foreach (var o in collected.OcspResponses) AddUnique(data.OcspResponses, o);
-                    foreach (var c in collected.Crls) AddUnique(data.Crls, c);
-                }
+                foreach (var c in extra) AddCertificate(pool, c);
+                AddCertificate(pool, cert);
+                targets.Add(cert);
+            }
+        }
+        // Every certificate the file carries helps build every path (a TSA token often holds only the TSA's certificate).
+        foreach (var c in pool) AddUnique(data.Certificates, c.RawData);
+        if (ValidationDataSource is not null)
+        {
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var cert in targets)
+            {
+                if (!done.Add(cert.Thumbprint)) continue;
+                var collected = await ValidationDataSource(cert, pool, ct).ConfigureAwait(false);
+                foreach (var c in collected.Certificates) AddUnique(data.Certificates, c);
+                foreach (var o in collected.OcspResponses) AddUnique(data.OcspResponses, o);
+                foreach (var c in collected.Crls) AddUnique(data.Crls, c);
             }
         }
         var update = DssRevision.Build(file, data);
@@ -127,6 +137,11 @@ public sealed class PadesExtender
         await CopyAsync(file.Stream, output, file.Length, ct).ConfigureAwait(false);
         await output.WriteAsync(bytes, 0, bytes.Length, ct).ConfigureAwait(false);
         await output.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void AddCertificate(List<X509Certificate2> pool, X509Certificate2 c)
+    {
+        if (!pool.Any(x => x.RawData.AsSpan().SequenceEqual(c.RawData))) pool.Add(c);
     }
 
     private static void AddUnique(IList<byte[]> list, byte[] item)

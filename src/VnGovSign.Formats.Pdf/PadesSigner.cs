@@ -31,7 +31,7 @@ public sealed class PadesSigner
 
     /// <summary>Signs <paramref name="inputPath"/> into <paramref name="outputPath"/> (written whole or not at all).</summary>
     public Task SignAsync(string inputPath, string outputPath, ISigner signer, PdfSignatureParameters? parameters = null, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(outputPath, async (output, ct) =>
+        OutputFile.WriteAsync(outputPath, async (output, ct) =>
         {
             using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
             await SignAsync(input, output, signer, parameters, ct).ConfigureAwait(false);
@@ -124,10 +124,13 @@ public sealed class PadesSigner
         if (prepared is null) throw new ArgumentNullException(nameof(prepared));
         if (scratch.Length < prepared.ContentsOffset + prepared.ContentsHexLength + 2)
             throw new InvalidInputException(PdfMessages.Resources, "PdfPreparedMismatch", null, prepared.ContentsOffset);
-        var head = new byte[2];
-        scratch.Position = prepared.ContentsOffset;
-        if (scratch.Read(head, 0, 2) != 2 || head[0] != '<' || head[1] != '0')
-            throw new InvalidInputException(PdfMessages.Resources, "PdfPreparedMismatch", null, prepared.ContentsOffset);
+        if (scratch.CanRead)
+        {
+            var head = new byte[2];
+            scratch.Position = prepared.ContentsOffset;
+            if (scratch.Read(head, 0, 2) != 2 || head[0] != '<' || head[1] != '0')
+                throw new InvalidInputException(PdfMessages.Resources, "PdfPreparedMismatch", null, prepared.ContentsOffset);
+        }
         var cms = prepared.Cms.Complete(signatureValue);
         if (prepared.Level >= SignatureLevel.BaselineT)
             cms = await CadesTimestamping.AddSignatureTimestampAsync(cms, Options.Timestamps, Options.Hash, cancellationToken).ConfigureAwait(false);

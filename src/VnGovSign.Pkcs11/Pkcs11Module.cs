@@ -222,8 +222,5 @@ public sealed class Pkcs11Module : IDisposable
         public Pkcs11InteropFactories Factories { get; }
         public IPkcs11Library Library { get; }
         public int References { get; set; }
-
-        /// <summary>(token serial, SHA-256 of PIN) pairs the token refused: never sent again in this process.</summary>
-        public HashSet<string> RejectedPins { get; } = new(StringComparer.Ordinal);
     }
 }

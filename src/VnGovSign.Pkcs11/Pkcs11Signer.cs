@@ -30,6 +30,7 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
     private bool _loggedInHere;
     private Exception? _fatal;
     private bool _disposed;
+    private int _recoveries;
 
     private Pkcs11Signer(Pkcs11Module module, ISlot slot, TokenDescription token, Pkcs11SignerOptions options, ISession first,
         bool loggedIn, (RawObject Key, RawObject? PublicKey, RawObject? Certificate, KeyPairing Pairing) key, IReadOnlyList<RawObject> all)
@@ -326,6 +327,7 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
                 throw new TokenException(Pkcs11Messages.Resources, Pkcs11Messages.TokenRecoveryFailed, e, Token.Label, cause.RV + " → " + e.RV);
             }
             _idle.Push(new Pooled(s, _generation));
+            Interlocked.Increment(ref _recoveries);
         }
     }
 
@@ -378,6 +380,15 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
             try { s.CloseSession(); } catch (Pkcs11Exception) { }
         _module.Dispose();
     }
+
+    /// <summary>For tests: how many sessions the signer holds open now.</summary>
+    internal int OpenSessions
+    {
+        get { lock (_sync) return _open.Count; }
+    }
+
+    /// <summary>For tests: how many times the pool reopened its sessions after the token dropped them.</summary>
+    internal int Recoveries => Volatile.Read(ref _recoveries);
 
     /// <summary>For tests: closes every session of this application on the token underneath the signer (as a removed token would).</summary>
     internal void CloseAllSessionsUnderneath() => _slot.CloseAllSessions();

@@ -12,6 +12,9 @@ namespace VnGovSign.Pkcs11;
 /// </summary>
 internal static class TokenLogin
 {
+    /// <summary>(module path, token serial, label, SHA-256 of PIN) the token refused: never sent again in this process, even after the module was unloaded and loaded again.</summary>
+    private static readonly HashSet<string> s_rejected = new(StringComparer.Ordinal);
+
     /// <summary>Logs in on <paramref name="session"/>; returns true when this call performed the login.</summary>
     public static bool Login(Pkcs11Module module, ISlot slot, ISession session, TokenDescription token, string? pin)
     {
@@ -24,11 +27,11 @@ internal static class TokenLogin
             if (!flags.HasFlag(TokenFlags.LoginRequired)) return false;
             throw new InvalidInputException(Pkcs11Messages.Resources, Pkcs11Messages.PinRequired, null, token.Label);
         }
-        string? rejectKey = pin is null ? null : RejectKey(token, pin);
-        var shared = module.Shared;
+        string? rejectKey = pin is null ? null : RejectKey(module.Path, token, pin);
+        var rejected = s_rejected;
         if (rejectKey is not null)
-            lock (shared.RejectedPins)
-                if (shared.RejectedPins.Contains(rejectKey))
+            lock (rejected)
+                if (rejected.Contains(rejectKey))
                     throw new WrongPinException(Pkcs11Messages.Resources, Pkcs11Messages.PinRejectedBefore, null, token.Label)
                     {
                         TriesRemaining = Pkcs11Errors.Tries(flags),
@@ -44,7 +47,7 @@ internal static class TokenLogin
         catch (Pkcs11Exception e)
         {
             if (rejectKey is not null && e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_LEN_RANGE or CKR.CKR_PIN_INVALID)
-                lock (shared.RejectedPins) shared.RejectedPins.Add(rejectKey);
+                lock (rejected) rejected.Add(rejectKey);
             TokenFlags after = flags;
             try { after = Pkcs11Module.Flags(slot.GetTokenInfo().TokenFlags); }
             catch (Pkcs11Exception) { /* keep the flags read before */ }
@@ -53,8 +56,8 @@ internal static class TokenLogin
         if (rejectKey is not null)
         {
             // A good login: the PIN may have been changed since an earlier refusal.
-            string prefix = token.SerialNumber + "\n";
-            lock (shared.RejectedPins) shared.RejectedPins.RemoveWhere(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            string prefix = module.Path + "\n" + token.SerialNumber + "\n" + token.Label + "\n";
+            lock (rejected) rejected.RemoveWhere(k => k.StartsWith(prefix, StringComparison.Ordinal));
         }
         return true;
     }
@@ -65,9 +68,9 @@ internal static class TokenLogin
         return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RW_SO_FUNCTIONS;
     }
 
-    private static string RejectKey(TokenDescription token, string pin)
+    private static string RejectKey(string modulePath, TokenDescription token, string pin)
     {
         using var sha = SHA256.Create();
-        return token.SerialNumber + "\n" + token.Label + "\n" + Hex.Upper(sha.ComputeHash(Encoding.UTF8.GetBytes(pin)));
+        return modulePath + "\n" + token.SerialNumber + "\n" + token.Label + "\n" + Hex.Upper(sha.ComputeHash(Encoding.UTF8.GetBytes(pin)));
     }
 }

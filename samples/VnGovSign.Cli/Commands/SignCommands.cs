@@ -11,6 +11,7 @@ internal static class SignCommands
     {
         var sign = new Command("sign", "Ký số tài liệu / sign a document");
         sign.Subcommands.Add(Cms());
+        sign.Subcommands.Add(PdfSignCommand.Create());
         sign.Subcommands.Add(OoxmlSignCommand.Create());
         return sign;
     }

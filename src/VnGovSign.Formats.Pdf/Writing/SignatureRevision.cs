@@ -39,8 +39,6 @@ internal static class SignatureRevision
 {
     internal const string ByteRangePlaceholder = "[0 0000000000 0000000000 0000000000]";
 
-    /// <summary>Hook for visible appearances: returns the widget /Rect and the /AP /N form XObject number, or null for an invisible one.</summary>
-    internal static Func<AppearanceRequest, IPdfObjectSink, (PdfRect Rect, int FormXObject)?>? AppearanceRenderer { get; set; }
 
     /// <summary>The DocMDP permission of a certified document, or null.</summary>
     public static int? DocMdp(PdfFile f)
@@ -103,20 +101,33 @@ internal static class SignatureRevision
         if (pages.Count == 0) throw new InvalidInputException(PdfMessages.Resources, "PdfMalformed", null, f.Name, "no pages");
 
         // Appearance (visible or not) → widget rectangle and /AP.
+        var leader = LeaderWidget(f, signed, pages);
         PdfReference pageRef;
         if (existing is { } ex && ex.Field["P"] is PdfReference p0) pageRef = p0;
         else
         {
-            int pageIndex = AppearancePage(spec.Appearance, pages.Count) - 1;
-            if (pageIndex < 0 || pageIndex >= pages.Count)
-                throw new InvalidInputException(PdfMessages.Resources, "PdfPageOutOfRange", null, f.Name, pageIndex + 1, pages.Count);
-            pageRef = pages[pageIndex];
+            var appearance = spec.Appearance ?? PdfSignatureAppearance.None;
+            int page;
+            try { page = appearance.ResolvePage(pages.Count, leader?.Page); }
+            catch (InvalidInputException pe) { throw new InvalidInputException(PdfMessages.Resources, "PdfPageOutOfRange", pe, f.Name, AppearancePage(appearance, pages.Count), pages.Count); }
+            pageRef = pages[page - 1];
         }
         PdfArray rect = new(new PdfObject[] { new PdfNumber(0), new PdfNumber(0), new PdfNumber(0), new PdfNumber(0) });
         int apNumber;
-        var visible = spec.Appearance is not null && spec.Appearance is not InvisibleAppearance && AppearanceRenderer is not null
-            ? AppearanceRenderer(new AppearanceRequest(f, spec, pageRef, pages.IndexOf(pageRef) + 1), u)
-            : null;
+        (PdfRect Rect, int FormXObject)? visible = null;
+        if (spec.Appearance is { } look && look is not InvisibleAppearance)
+        {
+            var pageDict = f.ResolveDictionary(pageRef) ?? throw new InvalidInputException(PdfMessages.Resources, "PdfMalformed", null, f.Name, "page object missing");
+            var request = new PdfAppearanceRequest(look, Geometry(f, pageDict), spec.SigningTime ?? DateTimeOffset.UtcNow)
+            {
+                SignerCertificate = spec.Certificate,
+                Reason = spec.Reason,
+                Location = spec.Location,
+                LeaderWidgetRect = leader is { } lw && lw.Page == pages.IndexOf(pageRef) + 1 ? lw.Rect : null,
+            };
+            var result = PdfAppearanceRenderer.Render(request, u);
+            visible = (result.WidgetRect, result.FormObjectNumber);
+        }
         if (visible is { } v)
         {
             rect = new PdfArray(new PdfObject[] { new PdfNumber(v.Rect.X), new PdfNumber(v.Rect.Y), new PdfNumber(v.Rect.Right), new PdfNumber(v.Rect.Top) });
@@ -204,6 +215,38 @@ internal static class SignatureRevision
         }
         if (catalogChanged) u.Replace(f.CatalogNumber, catalog);
         return (u, sigNumber);
+    }
+
+    /// <summary>The first visible, signed signature widget (the leader's, in the Decree 30 flow): its page (from 1) and /Rect.</summary>
+    private static (int Page, PdfRect Rect)? LeaderWidget(PdfFile f, List<(PdfReference? Ref, PdfDictionary Field, string Name, string? Type)> signed, List<PdfReference> pages)
+    {
+        foreach (var s in signed)
+        {
+            if (f.Resolve(s.Field["Rect"]) is not PdfArray r || r.Count != 4 || !r.Items.All(x => f.Resolve(x) is PdfNumber)) continue;
+            var n = r.Items.Select(x => ((PdfNumber)f.Resolve(x)!).Value).ToArray();
+            var rect = PdfRect.FromCorners(n[0], n[1], n[2], n[3]);
+            if (rect.Width <= 0 || rect.Height <= 0) continue;
+            int page = s.Field["P"] is PdfReference p ? pages.FindIndex(x => x.Number == p.Number) + 1 : 0;
+            if (page == 0 && s.Ref is { } fr)
+                page = pages.FindIndex(pr => (f.Resolve(f.ResolveDictionary(pr)?["Annots"]) as PdfArray)?.Items.Any(a => a is PdfReference ar && ar.Number == fr.Number) == true) + 1;
+            if (page > 0) return (page, rect);
+        }
+        return null;
+    }
+
+    /// <summary>The page's boxes and rotation, inherited values resolved.</summary>
+    private static PdfPageGeometry Geometry(PdfFile f, PdfDictionary page)
+    {
+        PdfRect? Box(string key)
+        {
+            if (f.Inherited(page, key) is not PdfArray a || a.Count != 4) return null;
+            var v = a.Items.Select(x => (f.Resolve(x) as PdfNumber)?.Value).ToArray();
+            if (v.Any(x => x is null)) return null;
+            return PdfRect.FromCorners(v[0]!.Value, v[1]!.Value, v[2]!.Value, v[3]!.Value);
+        }
+        var media = Box("MediaBox") ?? new PdfRect(0, 0, 595, 842);
+        int rotate = (f.Inherited(page, "Rotate") as PdfNumber)?.IntValue ?? 0;
+        return new PdfPageGeometry(media, Box("CropBox"), rotate);
     }
 
     private static int AppearancePage(PdfSignatureAppearance? a, int pageCount) => a switch
@@ -322,5 +365,3 @@ internal static class SignatureRevision
     }
 }
 
-/// <summary>What the appearance hook gets.</summary>
-internal sealed record AppearanceRequest(PdfFile File, SignatureSpec Spec, PdfReference Page, int PageNumber);
