@@ -79,9 +79,10 @@ internal static class Xades
     }
 
     /// <summary>Adds SignatureTimeStamp (B-T), CertificateValues and RevocationValues (B-LT) and ArchiveTimeStamp (B-LTA).</summary>
-    public static async Task<string> AddUnsignedAsync(PreparedXmlSignature prepared, string template, SignatureOptions options, CancellationToken ct)
+    public static async Task<string> AddUnsignedAsync(PreparedXmlSignature prepared, string template, SignatureOptions options,
+        VnGovSign.Revocation.ValidationDataCollector? collector, CancellationToken ct)
     {
-        var tsa = options.Timestamps ?? throw XmlMessages.Invalid("TimestampsMissing", SignatureLevels.Name(options.Level));
+        var tsa = options.Timestamps ?? throw new InvalidInputException(MessageKeys.TimestampUrlMissing);
         var hash = options.Hash == HashAlgorithmName.SHA1 ? HashAlgorithmName.SHA256 : options.Hash;
         string inner = "";
         SignatureModel Current() => SignatureModel.Parse(XmlSigner.FindSignature(XmlSource.Parse(prepared.Compose(template.Replace(XmlSigner.UnsignedSlot, Wrap(inner))), prepared.Name), prepared.SignatureId));
@@ -91,7 +92,8 @@ internal static class Xades
         inner += EncapsulatedTimestamp("SignatureTimeStamp", prepared.SignatureId + "-SignatureTimeStamp", token);
         if (options.Level >= SignatureLevel.BaselineLT)
         {
-            var data = await XadesValidationData.CollectAsync(prepared.Certificate, prepared.Chain, token, ct).ConfigureAwait(false);
+            var data = await XadesValidationData.CollectAsync(collector ?? throw XmlMessages.Invalid("CollectorMissing", SignatureLevels.Name(options.Level)),
+                prepared.Certificate, prepared.Chain, token, ct).ConfigureAwait(false);
             inner += CertificateValues(data.Certificates) + RevocationValues(data.Crls, data.OcspResponses);
         }
         if (options.Level >= SignatureLevel.BaselineLTA)

@@ -1,21 +1,25 @@
 using System.Security.Cryptography.X509Certificates;
+using VnGovSign.Revocation;
+using VnGovSign.Timestamps;
 using VnGovSign.Validation;
 
 namespace VnGovSign.Formats.Xml;
 
-/// <summary>What B-LT embeds: the certificates of the signer's and the TSA's paths, and revocation data for them.</summary>
+/// <summary>What B-LT embeds: the certificates of the signer's and the TSA's paths, and revocation data for them (from Core's collector).</summary>
 internal static class XadesValidationData
 {
-    public static async Task<ValidationData> CollectAsync(X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, byte[] timestampToken, CancellationToken ct)
+    public static async Task<ValidationData> CollectAsync(ValidationDataCollector collector, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain,
+        byte[] timestampToken, CancellationToken ct)
     {
-        var tsaCerts = Timestamps.TimestampToken.Parse(timestampToken, "SignatureTimeStamp").Certificates;
-        var extra = chain.Concat(tsaCerts).ToList();
-        // Core's ValidationDataCollector (revocation data) is being written; until then certificates only.
-        var data = new ValidationData();
-        await Task.Yield();
-        ct.ThrowIfCancellationRequested();
-        foreach (var c in new[] { signer }.Concat(extra))
-            if (!data.Certificates.Any(x => x.AsSpan().SequenceEqual(c.RawData))) data.Certificates.Add(c.RawData);
-        return data;
+        var data = await collector.CollectAsync(signer, chain, ct).ConfigureAwait(false);
+        var token = TimestampToken.Parse(timestampToken, "SignatureTimeStamp");
+        if (token.TsaCertificate is { } tsa) data.Merge(await collector.CollectAsync(tsa, token.Certificates, ct).ConfigureAwait(false));
+        // The signer's own certificate is in KeyInfo already; every other one goes to CertificateValues once.
+        var distinct = new ValidationData();
+        foreach (var c in data.Certificates)
+            if (!c.AsSpan().SequenceEqual(signer.RawData) && !distinct.Certificates.Any(x => x.AsSpan().SequenceEqual(c))) distinct.Certificates.Add(c);
+        foreach (var c in data.Crls) if (!distinct.Crls.Any(x => x.AsSpan().SequenceEqual(c))) distinct.Crls.Add(c);
+        foreach (var o in data.OcspResponses) if (!distinct.OcspResponses.Any(x => x.AsSpan().SequenceEqual(o))) distinct.OcspResponses.Add(o);
+        return distinct;
     }
 }

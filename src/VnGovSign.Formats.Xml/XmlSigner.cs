@@ -30,6 +30,24 @@ public sealed class XmlSigner
     /// <summary>Level, hash, padding, timestamp client and clock.</summary>
     public SignatureOptions Options { get; }
 
+    /// <summary>
+    /// Where B-LT and B-LTA get the certificates, OCSP responses and CRLs of the signer's and the
+    /// timestamp authority's paths (Core's collector, normally online). Required for those levels.
+    /// </summary>
+    public VnGovSign.Revocation.ValidationDataCollector? ValidationDataCollector { get; init; }
+
+    /// <summary>Checks that the options fit the profile before anything is signed (a token is never asked in vain).</summary>
+    /// <exception cref="InvalidInputException">A level above B-B for a plain XMLDSig profile, or a missing TSA or collector.</exception>
+    public void CheckOptions()
+    {
+        if (Options.Level > SignatureLevel.BaselineB && !Profile.Xades)
+            throw XmlMessages.Invalid("LevelNeedsXades", SignatureLevels.Name(Options.Level), Profile.Name);
+        if (Options.Level >= SignatureLevel.BaselineT && Options.Timestamps is null)
+            throw new InvalidInputException(MessageKeys.TimestampUrlMissing);
+        if (Options.Level >= SignatureLevel.BaselineLT && ValidationDataCollector is null)
+            throw XmlMessages.Invalid("CollectorMissing", SignatureLevels.Name(Options.Level));
+    }
+
     /// <summary>Signs <paramref name="input"/> and writes the signed document to <paramref name="output"/>.</summary>
     public async Task SignAsync(Stream input, Stream output, ISigner signer, CancellationToken cancellationToken = default)
     {
@@ -56,6 +74,7 @@ public sealed class XmlSigner
     public PreparedXmlSignature Prepare(byte[] document, X509Certificate2 certificate, IReadOnlyList<X509Certificate2>? chain, KeyAlgorithm keyAlgorithm, string name = "document")
     {
         if (certificate is null) throw new ArgumentNullException(nameof(certificate));
+        CheckOptions();
         var src = XmlSource.Decode(document, name);
         var doc = src.Parse();
         var edits = new List<TextEdit>();
@@ -150,7 +169,7 @@ public sealed class XmlSigner
             throw XmlMessages.Invalid("SignatureValueSize", signatureValue?.Length ?? 0);
         string template = prepared.Template.Replace(SignatureValueSlot, Convert.ToBase64String(signatureValue));
         if (Profile.Xades && Options.Level > SignatureLevel.BaselineB)
-            template = await Xades.AddUnsignedAsync(prepared, template, Options, cancellationToken).ConfigureAwait(false);
+            template = await Xades.AddUnsignedAsync(prepared, template, Options, ValidationDataCollector, cancellationToken).ConfigureAwait(false);
         template = template.Replace(UnsignedSlot, "");
         var src = XmlSource.Decode(prepared.Document, prepared.Name);
         return src.ApplyToBytes(prepared.Edits(template));

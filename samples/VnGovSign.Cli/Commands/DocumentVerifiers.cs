@@ -21,6 +21,7 @@ internal static class DocumentVerifiers
     public static readonly IReadOnlyList<IDocumentVerifier> All = new IDocumentVerifier[]
     {
         new OoxmlDocumentVerifier(),
+        new XmlDocumentVerifier(),
         new PdfDocumentVerifier(),
         new CmsDocumentVerifier(),
     };

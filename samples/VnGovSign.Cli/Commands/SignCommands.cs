@@ -13,6 +13,7 @@ internal static class SignCommands
         sign.Subcommands.Add(Cms());
         sign.Subcommands.Add(PdfSignCommand.Create());
         sign.Subcommands.Add(OoxmlSignCommand.Create());
+        sign.Subcommands.Add(XmlSignCommand.Create());
         return sign;
     }
 
