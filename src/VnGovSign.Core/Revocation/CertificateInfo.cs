@@ -12,7 +12,25 @@ internal static class CertificateInfo
     public const string TimeStampingOid = "1.3.6.1.5.5.7.3.8";
     public const string OcspSigningOid = "1.3.6.1.5.5.7.3.9";
 
-    public static BcCertificate ToBc(X509Certificate2 c) => new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(c.RawData);
+    // BouncyCastle validates an RSA modulus (primality tests) the first time a parsed certificate's public
+    // key is asked for: ~20 ms for RSA-2048. Parsed certificates are therefore shared process-wide (by the
+    // SHA-256 of their DER), so each key is validated once, not at every revocation check.
+    private const int MaxParsed = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, BcCertificate> Parsed = new(StringComparer.Ordinal);
+
+    public static BcCertificate ToBc(X509Certificate2 c) => Cached(c.RawData);
+
+    public static BcCertificate Cached(BcCertificate c) => Cached(c.GetEncoded());
+
+    public static BcCertificate Cached(byte[] der)
+    {
+        var key = Convert.ToBase64String(Digests.Sha256(der));
+        if (Parsed.TryGetValue(key, out var known)) return known;
+        var parsed = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der);
+        if (parsed is null) return parsed!;
+        if (Parsed.Count >= MaxParsed) Parsed.Clear();
+        return Parsed.GetOrAdd(key, parsed);
+    }
 
     public static IReadOnlyList<string> AiaUrls(BcCertificate c, DerObjectIdentifier method)
     {

@@ -202,7 +202,8 @@ internal sealed class RevocationChecker
             }
             else
             {
-                var responder = basic.GetCertificates()?.EnumerateMatches(null).FirstOrDefault<BcCertificate>(c => basic.ResponderId.Equals(new RespID(c.SubjectDN)) || basic.ResponderId.Equals(new RespID(c.GetPublicKey())));
+                var responder = basic.GetCertificates()?.EnumerateMatches(null).Select(CertificateInfo.Cached)
+                    .FirstOrDefault<BcCertificate>(c => basic.ResponderId.Equals(new RespID(c.SubjectDN)) || basic.ResponderId.Equals(new RespID(c.GetPublicKey())));
                 signerName = responder?.SubjectDN.ToString() ?? "?";
                 if (responder is null || !IssuedBy(responder, ca) || !CertificateInfo.HasEku(responder, CertificateInfo.OcspSigningOid, out _)
                     || !responder.IsValid(basic.ProducedAt))

@@ -72,7 +72,7 @@ public sealed class TimestampValidator
             return result;
         }
 
-        var bcCert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(tsa.RawData);
+        var bcCert = Revocation.CertificateInfo.ToBc(tsa);
         var signer = token.SignedData.GetSignerInfos().GetSigners().First();
         bool signatureOk;
         try { signatureOk = signer.Verify(bcCert); }

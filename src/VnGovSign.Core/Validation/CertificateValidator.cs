@@ -26,7 +26,6 @@ public sealed class CertificateValidator
     private readonly RevocationChecker _revocation;
     private readonly RevocationCache _cache;
     private readonly ConcurrentDictionary<(string Child, string Issuer), bool> _signatureCache = new();
-    private readonly ConcurrentDictionary<string, BcCertificate> _parsed = new(StringComparer.Ordinal);
 
     /// <summary>Creates a validator over a trust store and a policy.</summary>
     public CertificateValidator(TrustStore trust, ValidationPolicy? policy = null)
@@ -107,7 +106,7 @@ public sealed class CertificateValidator
         return result;
     }
 
-    private BcCertificate Bc(X509Certificate2 c) => _parsed.GetOrAdd(c.Thumbprint + c.RawData.Length, _ => CertificateInfo.ToBc(c));
+    private static BcCertificate Bc(X509Certificate2 c) => CertificateInfo.ToBc(c);
 
     private bool Verifies(X509Certificate2 child, X509Certificate2 issuer) =>
         _signatureCache.GetOrAdd((child.Thumbprint, issuer.Thumbprint), _ =>
