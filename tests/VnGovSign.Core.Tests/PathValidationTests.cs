@@ -215,6 +215,23 @@ public sealed class PathValidationTests : IClassFixture<PkiFixture>
     }
 
     [Fact]
+    public async Task Policy_mapping_is_followed_unless_inhibited()
+    {
+        const string issuerPolicy = "2.16.704.1.1.1.1.1", subjectPolicy = "1.3.6.1.4.1.99999.7.1";
+        var root = _make.Root();
+        var ca = _make.Ca("CA", root, extra: g =>
+        {
+            CertFactory.Policies(g, issuerPolicy);
+            g.AddExtension(X509Extensions.PolicyMappings, true, new DerSequence(new DerSequence(new DerObjectIdentifier(issuerPolicy), new DerObjectIdentifier(subjectPolicy))));
+        });
+        var leaf = _make.Leaf("Người ký", ca, extra: g => CertFactory.Policies(g, subjectPolicy));
+        var wanted = NoRevocation with { InitialPolicies = new[] { issuerPolicy }, ExplicitPolicyRequired = true };
+        Assert.Equal(Indication.TotalPassed, (await Validate(root, leaf, new[] { ca }, wanted)).Indication);
+        Fails(await Validate(root, leaf, new[] { ca }, wanted with { InhibitPolicyMapping = true }),
+            Indication.Indeterminate, SubIndication.ChainConstraintsFailure, MessageKeys.PolicyConstraintsFailed);
+    }
+
+    [Fact]
     public async Task An_unknown_critical_extension_invalidates_the_path_and_a_non_critical_one_does_not()
     {
         var root = _make.Root();

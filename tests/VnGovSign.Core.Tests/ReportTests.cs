@@ -110,6 +110,24 @@ public sealed class ReportTests : IClassFixture<PkiFixture>
     }
 
     [Fact]
+    public async Task Sha1_is_rejected_by_default_and_accepted_with_a_warning_by_the_legacy_policy()
+    {
+        using var signer = _f.Pki.Organization.CreateSigner();
+        var cms = await new CadesSigner(new SignatureOptions { Hash = System.Security.Cryptography.HashAlgorithmName.SHA1, Clock = new FixedClock(PkiFixture.Now) })
+            .SignDetachedAsync(new MemoryStream(Content), signer);
+        var trust = TrustStore.Empty.With(new[] { _f.Pki.Root.Certificate });
+        async Task<SignatureReport> Check(ValidationPolicy p) =>
+            (await new CadesValidator(new CertificateValidator(trust, p with { Revocation = RevocationMode.None, ValidationTime = PkiFixture.Now }), new FixedClock(PkiFixture.Now))
+                .ValidateDetachedAsync(cms, new MemoryStream(Content), "sha1.p7s")).Signatures.Single();
+        var strict = await Check(ValidationPolicy.Default);
+        Assert.Equal((Indication.TotalFailed, SubIndication.CryptoConstraintsFailure), (strict.Indication, strict.SubIndication));
+        Assert.Contains(strict.Messages, m => m.Key == MessageKeys.Sha1Rejected);
+        var legacy = await Check(ValidationPolicy.Legacy);
+        Assert.Equal(Indication.TotalPassed, legacy.Indication);
+        Assert.Contains(legacy.Messages, m => m.Key == MessageKeys.Sha1Used && m.Severity == ReportSeverity.Warning);
+    }
+
+    [Fact]
     public void Every_message_key_has_a_vietnamese_and_an_english_text()
     {
         var keys = typeof(MessageKeys).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();

@@ -212,6 +212,21 @@ public sealed class TimestampTests : IDisposable
     }
 
     [Fact]
+    public async Task Local_time_written_as_utc_is_flagged_as_a_seven_hour_skew()
+    {
+        // Some tools write Vietnam local time into signingTime marked UTC: 7 h ahead of the timestamp.
+        using var signer = Pki.Leader.CreateSigner();
+        var skewed = await new CadesSigner(new SignatureOptions { Level = SignatureLevel.BaselineT, Timestamps = Client(), Clock = new FixedClock(Now.AddHours(7).AddMinutes(1)) })
+            .SignDetachedAsync(new MemoryStream(Content), signer);
+        var v = new CadesValidator(Validator(), RespondersFixture.Clock);
+        var report = (await v.ValidateDetachedAsync(skewed, new MemoryStream(Content), "skew.p7s")).Signatures.Single();
+        Assert.Equal(Indication.TotalPassed, report.Indication); // the timestamp's time is used, the skew is a warning
+        Assert.Contains(report.Messages, m => m.Key == MessageKeys.SigningTimeSkew && m.Severity == ReportSeverity.Warning);
+        var honest = (await v.ValidateDetachedAsync(await SignBT(Pki.Leader), new MemoryStream(Content), "ok.p7s")).Signatures.Single();
+        Assert.DoesNotContain(honest.Messages, m => m.Key == MessageKeys.SigningTimeSkew);
+    }
+
+    [Fact]
     public async Task A_signature_timestamp_from_a_tsa_without_the_eku_makes_b_t_indeterminate()
     {
         R.Tsa.Answer = TsaAnswer.NoTimestampingEku;
