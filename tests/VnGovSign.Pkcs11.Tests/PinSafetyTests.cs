@@ -13,6 +13,7 @@ public sealed class SpyFixture : SoftHsmFixture
     public const string Token = "PIN sai — Sở Nội vụ";
     public const string LockedToken = "Token đã khóa";
     public const string FinalTryToken = "Lần thử cuối";
+    public const string AlwaysAuthToken = "Luôn xác thực";
 
     public SpyFixture()
     {
@@ -23,6 +24,10 @@ public sealed class SpyFixture : SoftHsmFixture
             ImportKey(t, Pki.Instance.Leader, "Lãnh đạo", "01");
             WriteCertificate(t, Pki.Instance.Leader.Certificate, "Lãnh đạo", "01");
         }
+        // A key that wants the PIN again for every signature (CKA_ALWAYS_AUTHENTICATE), made by OpenSC.
+        InitToken(AlwaysAuthToken);
+        Tool("pkcs11-tool", "--module", SoftHsm.ModulePath, "--token-label", AlwaysAuthToken, "--login", "--pin", SoftHsm.UserPin,
+            "--keypairgen", "--key-type", "rsa:2048", "--id", "0A", "--label", "Ký từng lần", "--always-auth");
         // SoftHSM2 never locks a PIN and never reports a final try; its token file keeps the flags, so
         // these tokens are made to report what a bit4id token reports after two and three wrong PINs.
         SetStoredTokenFlags(LockedToken, 0x00040000);   // CKF_USER_PIN_LOCKED
@@ -119,6 +124,29 @@ public sealed class PinSafetyTests : IClassFixture<SpyFixture>
         Assert.Equal(before + 1, _f.Logins());
         Assert.Equal(PinTriesRemaining.FinalTry, e.TriesRemaining);
         Assert.Equal(Pkcs11Messages.WrongPinFinalTry, e.MessageKey);
+    }
+
+    [Fact]
+    public async Task Always_authenticate_key_gets_a_context_specific_login_per_signature()
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2 cert;
+        using (var t = _f.SpyModule.OpenToken(SpyFixture.AlwaysAuthToken, SoftHsm.UserPin, readWrite: true))
+        {
+            Assert.True(t.FindKey("Ký từng lần").AlwaysAuthenticate);
+            cert = Pki.Instance.IssueFromRequest(t.CreateCertificationRequest("Ký từng lần", "CN=Trần Thị Bình, O=Văn phòng UBND tỉnh, C=VN"));
+            t.ImportCertificate("Ký từng lần", cert);
+        }
+        int before = _f.Logins();
+        using var signer = Pkcs11Signer.Open(Options(SpyFixture.AlwaysAuthToken, SoftHsm.UserPin));
+        Assert.True(signer.Key.AlwaysAuthenticate);
+        Assert.Equal(before + 1, _f.Logins()); // the session login
+        for (int i = 0; i < 2; i++)
+        {
+            var digest = SHA256.HashData(new[] { (byte)i });
+            var sig = await signer.SignDigestAsync(digest, HashAlgorithmName.SHA256, RsaPadding.Pkcs1);
+            Assert.True(Check.Verifies(cert, digest, sig, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+            Assert.Equal(before + 2 + i, _f.Logins()); // one CKU_CONTEXT_SPECIFIC login per signature
+        }
     }
 
     [Fact]
