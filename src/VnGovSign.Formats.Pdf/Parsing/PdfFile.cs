@@ -116,9 +116,11 @@ internal sealed class PdfFile
             Sections.Add(section);
             if (section.Trailer["XRefStm"] is PdfNumber xs)
             {
-                // Hybrid file: the table's entries win, then the xref stream's.
+                // Hybrid file (ISO 32000-1 §7.5.8.4): the table's objects in use win; objects the table leaves out or
+                // marks free (the compressed ones, hidden from PDF 1.4 readers) come from the xref stream.
                 var hidden = ReadSection(xs.LongValue);
-                foreach (var e in hidden.Entries) if (!section.Entries.ContainsKey(e.Key)) section.Entries[e.Key] = e.Value;
+                foreach (var e in hidden.Entries)
+                    if (!section.Entries.TryGetValue(e.Key, out var t) || (!t.InUse && e.Value.InUse)) section.Entries[e.Key] = e.Value;
             }
             foreach (var e in section.Entries) if (!Xref.ContainsKey(e.Key)) Xref[e.Key] = e.Value;
             next = section.Trailer["Prev"] is PdfNumber prev ? prev.LongValue : null;
