@@ -16,6 +16,8 @@ internal sealed class SignerOptions
     {
         _ => new PfxSignerKind(),
         shared => new Pkcs11SignerKind(shared),
+        shared => new CscSignerKind(shared),
+        _ => new RemoteAsyncSignerKind(),
     };
 
     private readonly List<ISignerKind> _kinds;
