@@ -204,14 +204,26 @@ public sealed class OoxmlValidator
         report.Details["uncoveredParts"] = uncovered;
         if (uncovered.Count > 0) report.Messages.Add(Msg(ReportSeverity.Info, "UncoveredParts", uncovered.Count, string.Join(", ", uncovered)));
 
-        // B-T: the signature timestamp.
+        // B-LT: certificate and revocation values travel with the signature (read first: the timestamp's
+        // path is checked with them too).
         var extraCerts = new List<X509Certificate2>(certs);
+        var supplied = XadesTimestamp.ReadValidationData(doc, ns);
+        if (supplied is not null)
+        {
+            foreach (var der in supplied.Certificates)
+            {
+                try { extraCerts.Add(new X509Certificate2(der)); }
+                catch (CryptographicException) { }
+            }
+        }
+
+        // B-T: the signature timestamp.
         var tsNode = doc.SelectSingleNode("/ds:Signature/ds:Object/xd:QualifyingProperties/xd:UnsignedProperties/xd:UnsignedSignatureProperties/xd:SignatureTimeStamp/xd:EncapsulatedTimeStamp", ns);
         if (tsNode is not null && report.Indication != Indication.TotalFailed)
         {
             try
             {
-                var ts = await XadesTimestamp.ValidateAsync(Convert.FromBase64String(tsNode.InnerText.Trim()), valueEl, Certificates, ct).ConfigureAwait(false);
+                var ts = await XadesTimestamp.ValidateAsync(Convert.FromBase64String(tsNode.InnerText.Trim()), valueEl, WithEmbedded(supplied), ct).ConfigureAwait(false);
                 foreach (var m in ts.Messages) report.Messages.Add(m);
                 if (ts.Indication == Indication.TotalFailed) Fail(Indication.TotalFailed, ts.SubIndication, "TimestampInvalid", ts.SubIndication);
                 else
@@ -226,17 +238,7 @@ public sealed class OoxmlValidator
                 Fail(Indication.TotalFailed, SubIndication.FormatFailure, "TimestampInvalid", e.Message);
             }
         }
-        // B-LT: certificate and revocation values travel with the signature.
-        var supplied = XadesTimestamp.ReadValidationData(doc, ns);
-        if (supplied is not null)
-        {
-            foreach (var der in supplied.Certificates)
-            {
-                try { extraCerts.Add(new X509Certificate2(der)); }
-                catch (CryptographicException) { }
-            }
-            if (report.Level == "B-T") report.Level = "B-LT";
-        }
+        if (supplied is not null && report.Level == "B-T") report.Level = "B-LT";
         if (report.Indication == Indication.TotalFailed) return report;
 
         // Certificate path: at the timestamp's time when there is one, else now (ETSI basic validation).
@@ -248,6 +250,20 @@ public sealed class OoxmlValidator
         report.Degrade(path.Indication, path.SubIndication);
         if (report.Indication == Indication.TotalPassed) report.Messages.Add(Msg(ReportSeverity.Info, "OoxmlSignatureValid"));
         return report;
+    }
+
+    /// <summary>
+    /// Core's <see cref="VnGovSign.Timestamps.TimestampValidator"/> takes no embedded data, so the TSA's path is checked by a
+    /// validator whose policy supplies the signature's CertificateValues/RevocationValues (same trust,
+    /// policy, cache and clock; Core still makes every revocation decision).
+    /// </summary>
+    private CertificateValidator WithEmbedded(ValidationData? embedded)
+    {
+        if (embedded is null) return Certificates;
+        var data = new ValidationData();
+        if (Certificates.Policy.SuppliedData is { } user) data.Merge(user);
+        data.Merge(embedded);
+        return new CertificateValidator(Certificates.Trust, Certificates.Policy with { SuppliedData = data }, null, Certificates.Cache, Certificates.Clock);
     }
 
     private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri)

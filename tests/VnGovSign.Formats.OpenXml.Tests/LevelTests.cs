@@ -14,7 +14,8 @@ public sealed class RespondersFixture : IDisposable
     public TestResponders Responders { get; }
     public TestPki Pki => Responders.Pki;
     public TrustStore Trust => TrustStore.Empty.With(new[] { Pki.Root.Certificate });
-    public OoxmlValidator Validator(RevocationMode mode) => new(new CertificateValidator(Trust, ValidationPolicy.Default with { Revocation = mode }));
+    public OoxmlValidator Validator(RevocationMode mode, bool softFail = true) =>
+        new(new CertificateValidator(Trust, ValidationPolicy.Default with { Revocation = mode, SoftFail = softFail }));
     public void Dispose() => Responders.Dispose();
 }
 
@@ -54,13 +55,31 @@ public sealed class LevelTests : IClassFixture<RespondersFixture>
         var xml = Zip.ReadText(lt, "_xmlsignatures/sig1.xml");
         Assert.Contains("xd:CertificateValues", xml);
         Assert.Contains("xd:RevocationValues", xml);
-        var offline = _f.Validator(RevocationMode.Offline);
-        var s = Assert.Single((await offline.ValidateAsync(lt, "lt.docx")).Signatures);
+        // Hard-fail, offline: only the values inside the signature can answer "not revoked"; with soft-fail
+        // (the default) an unanswered check would also pass, so it could not tell embedded values from none.
+        var offline = _f.Validator(RevocationMode.Offline, softFail: false);
+        var report = await offline.ValidateAsync(lt, "lt.docx");
+        var s = Assert.Single(report.Signatures);
         Assert.Equal("B-LT", s.Level);
-        Assert.Equal(Indication.TotalPassed, s.Indication);
+        Assert.True(s.Indication == Indication.TotalPassed, report.ToText(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(s.Certificates.Where(c => c.TrustAnchor is null), c => Assert.Equal("good", c.RevocationStatus));
 
         var bb = Assert.Single((await offline.ValidateAsync(await Sign(SignatureLevel.BaselineB), "bb.docx")).Signatures);
         Assert.Equal(Indication.Indeterminate, bb.Indication); // nothing embedded, no network: revocation unknown
+        Assert.Equal(SubIndication.TryLater, bb.SubIndication);
+    }
+
+    [Fact]
+    public async Task Unreachable_revocation_follows_Cores_soft_fail_policy()
+    {
+        // The OOXML validator makes no revocation decision of its own: Core's policy decides.
+        var bbBytes = await Sign(SignatureLevel.BaselineB);
+        var soft = Assert.Single((await _f.Validator(RevocationMode.Offline).ValidateAsync(bbBytes, "bb.docx")).Signatures);
+        Assert.Equal(Indication.TotalPassed, soft.Indication);
+        Assert.Contains(soft.Messages, m => m.Key == MessageKeys.RevocationUnavailableSoftFail);
+        var hard = Assert.Single((await _f.Validator(RevocationMode.Offline, softFail: false).ValidateAsync(bbBytes, "bb.docx")).Signatures);
+        Assert.Equal(Indication.Indeterminate, hard.Indication);
+        Assert.Equal(SubIndication.TryLater, hard.SubIndication);
     }
 
     [Fact]
