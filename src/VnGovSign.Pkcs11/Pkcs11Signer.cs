@@ -347,11 +347,18 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
     /// <summary>Logs out (when this signer logged in) and closes every session it opened; each step runs even when an earlier one failed.</summary>
     public void Dispose()
     {
-        List<ISession> sessions;
         lock (_sync)
         {
             if (_disposed) return;
-            _disposed = true;
+            _disposed = true; // no new operation starts from here (Take checks it under the same lock)
+        }
+        // Let operations already inside the token finish: closing a session under a running C_Sign is
+        // undefined in PKCS#11 (and crashes some modules). Bounded, so a hung device cannot hang Dispose.
+        int acquired = 0;
+        while (acquired < SessionCount && _gate.Wait(TimeSpan.FromSeconds(30))) acquired++;
+        List<ISession> sessions;
+        lock (_sync)
+        {
             sessions = _open.ToList();
             _open.Clear();
             _idle.Clear();
@@ -379,6 +386,7 @@ public sealed class Pkcs11Signer : ISigner, IDisposable
         foreach (var s in sessions)
             try { s.CloseSession(); } catch (Pkcs11Exception) { }
         _module.Dispose();
+        if (acquired > 0) _gate.Release(acquired); // callers still waiting get ObjectDisposedException, not a hang
     }
 
     /// <summary>For tests: how many sessions the signer holds open now.</summary>

@@ -141,6 +141,27 @@ public sealed class PoolTests : IClassFixture<HsmFixture>
     }
 
     [Fact]
+    public async Task Dispose_while_callers_are_signing_waits_for_them_and_stops_the_rest()
+    {
+        var signer = Pkcs11Signer.Open(_f.Options(sessions: 2));
+        var started = new TaskCompletionSource();
+        var list = new CallbackList(400, i => { if (i == 10) started.TrySetResult(); });
+        var batch = Task.Run(() => signer.SignDigestsAsync(list, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+        var single = Enumerable.Range(0, 6).Select(i => Task.Run(async () => await signer.SignDigestAsync(Digest(i), HashAlgorithmName.SHA256, RsaPadding.Pkcs1))).ToArray();
+        await started.Task;
+        signer.Dispose(); // must neither crash the module (no session closed under a running C_Sign) nor hang the waiters
+        foreach (var t in single.Append<Task>(batch))
+        {
+            try { await t; }
+            catch (ObjectDisposedException) { /* stopped by Dispose: the expected outcome for what had not started */ }
+        }
+        Assert.True(list.MaxRead < 399 || batch.IsCompletedSuccessfully);
+        using var after = Pkcs11Signer.Open(_f.Options());
+        var sig = await after.SignDigestAsync(Digest(5), HashAlgorithmName.SHA256, RsaPadding.Pkcs1);
+        Assert.True(Check.Verifies(Leader, Digest(5), sig, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+    }
+
+    [Fact]
     public async Task Pairs_by_id_and_by_public_key_and_finds_vietnamese_labels()
     {
         using (var t = _f.Module.OpenToken(HsmFixture.Token, SoftHsm.UserPin))
