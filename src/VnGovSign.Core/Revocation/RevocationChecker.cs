@@ -193,9 +193,11 @@ internal sealed class RevocationChecker
         // Who signed: the CA itself, or a responder the CA certified for OCSP signing.
         bool signedOk;
         string signerName;
+        string verifiedKey = VerifiedKey("ocsp", der, ca);
         try
         {
-            if (basic.ResponderId.Equals(new RespID(ca.SubjectDN)) || basic.ResponderId.Equals(new RespID(ca.GetPublicKey())))
+            if (Verified.ContainsKey(verifiedKey)) signedOk = true; // these bytes were verified against this CA before
+            else if (basic.ResponderId.Equals(new RespID(ca.SubjectDN)) || basic.ResponderId.Equals(new RespID(ca.GetPublicKey())))
             {
                 signerName = ca.SubjectDN.ToString();
                 signedOk = basic.Verify(ca.GetPublicKey());
@@ -227,6 +229,7 @@ internal sealed class RevocationChecker
             outcome.Messages.Add(new ReportMessage(ReportSeverity.Warning, MessageKeys.OcspResponseInvalid, from, "signature"));
             return false;
         }
+        Remember(verifiedKey);
         if (nonce is not null && basic.GetExtensionValue(OcspObjectIdentifiers.PkixOcspNonce) is { } echoed)
         {
             var inner = Asn1OctetString.GetInstance(Asn1Object.FromByteArray(echoed.GetOctets())).GetOctets();
@@ -278,7 +281,8 @@ internal sealed class RevocationChecker
         }
         if (!crl.IssuerDN.Equivalent(ca.SubjectDN, true)) return false; // another CA's CRL
         if (crl.GetExtensionValue(X509Extensions.DeltaCrlIndicator) is not null) return false; // delta CRLs: not used
-        try { crl.Verify(ca.GetPublicKey()); }
+        string crlKey = VerifiedKey("crl", der, ca);
+        try { if (!Verified.ContainsKey(crlKey)) { crl.Verify(ca.GetPublicKey()); Remember(crlKey); } }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             outcome.AnswerRejected = true;
@@ -315,6 +319,20 @@ internal sealed class RevocationChecker
         outcome.State = RevocationState.Good;
         outcome.Source = source; outcome.Crl = der;
         return true;
+    }
+
+    // Signature checks of OCSP responses and CRLs already verified against the same CA (a cached answer is
+    // used again and again); only successes are remembered. Freshness and status are judged at every use.
+    private const int MaxVerified = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Verified = new(StringComparer.Ordinal);
+
+    private static string VerifiedKey(string kind, byte[] der, BcCertificate ca) =>
+        kind + "|" + Convert.ToBase64String(Digests.Sha256(der)) + "|" + Convert.ToBase64String(Digests.Sha256(ca.GetEncoded()));
+
+    private static void Remember(string key)
+    {
+        if (Verified.Count >= MaxVerified) Verified.Clear();
+        Verified[key] = true;
     }
 
     private static bool IssuedBy(BcCertificate child, BcCertificate issuer)
