@@ -196,6 +196,23 @@ internal static class PdfTools
         return File.ReadAllBytes(prefix + ".png");
     }
 
+    /// <summary>
+    /// Renders <paramref name="region"/> (points, origin at the bottom-left of page 1 as displayed, i.e. after /Rotate)
+    /// to PNG at <paramref name="dpi"/>: the golden images.
+    /// </summary>
+    public static byte[] RenderRegionPng(string pdf, PdfPageGeometry page, PdfRect region, int dpi)
+    {
+        var visible = page.VisibleBox;
+        double pageH = page.NormalizedRotation is 90 or 270 ? visible.Width : visible.Height;
+        double k = dpi / 72.0;
+        string I(double v) => ((int)Math.Round(v * k)).ToString(CultureInfo.InvariantCulture);
+        var prefix = Path.Combine(Path.GetDirectoryName(pdf)!, Path.GetFileNameWithoutExtension(pdf) + "-region");
+        var r = ExternalTool.Run("pdftoppm", new[] { "-png", "-cropbox", "-r", dpi.ToString(CultureInfo.InvariantCulture), "-f", "1", "-l", "1",
+            "-x", I(region.X), "-y", I(pageH - region.Top), "-W", I(region.Width), "-H", I(region.Height), "-singlefile", pdf, prefix });
+        Assert.True(r.ExitCode == 0, "pdftoppm failed: " + r.All);
+        return File.ReadAllBytes(prefix + ".png");
+    }
+
     public static string Text(string pdf)
     {
         var r = ExternalTool.Run("pdftotext", new[] { "-enc", "UTF-8", "-layout", pdf, "-" });
