@@ -34,6 +34,8 @@ public static class RemoteMessages
     public const string Rejected = nameof(Rejected);
     /// <summary>Message key Expired.</summary>
     public const string Expired = nameof(Expired);
+    /// <summary>Message key Withdrawn.</summary>
+    public const string Withdrawn = nameof(Withdrawn);
     /// <summary>Message key TimedOut.</summary>
     public const string TimedOut = nameof(TimedOut);
     /// <summary>Message key AuthorizationExpired.</summary>

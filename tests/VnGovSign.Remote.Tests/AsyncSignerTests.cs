@@ -178,16 +178,26 @@ public sealed class AsyncSignerTests : IDisposable
     {
         // The e-office flow of docs/remote-signing.md: the server prepares, keeps only bytes, and finishes later.
         _s.Async.ConfirmationDelay = TimeSpan.FromSeconds(5);
-        using var signer = await RemoteAsyncSigner.ConnectAsync(Options());
-        var prepared = CadesSignatureBuilder.Prepare(SHA256.HashData(CmsCheck.Content), signer.Certificate, signer.Chain, signer.KeyAlgorithm,
-            new CmsSignatureParameters { SigningTime = SharedPki.Now });
-        byte[] state = prepared.Serialize();
-
-        var value = await _clock.RunAsync(signer.SignDigestAsync(prepared.Digest, prepared.Hash, prepared.Padding).AsTask());
+        byte[] state;
+        RemoteSigningTransaction transaction;
+        using (var first = await RemoteAsyncSigner.ConnectAsync(Options()))
+        {
+            var prepared = CadesSignatureBuilder.Prepare(SHA256.HashData(CmsCheck.Content), first.Certificate, first.Chain, first.KeyAlgorithm,
+                new CmsSignatureParameters { SigningTime = SharedPki.Now });
+            state = prepared.Serialize();
+            transaction = await first.SubmitAsync(new[] { prepared.Digest }, prepared.Hash, prepared.Padding);
+        }
+        Assert.Equal(1, transaction.SignatureCount);
+        Assert.Equal(SharedPki.Now, transaction.SubmittedAt);
+        // "After a restart": a new signer, the stored state and transaction.
+        var progress = new StatusRecorder();
+        using var signer = await RemoteAsyncSigner.ConnectAsync(Options(progress: progress));
+        var values = await _clock.RunAsync(signer.WaitForSignaturesAsync(transaction));
+        Assert.Equal(1, _s.Async.TransactionCount);
+        Assert.Equal(TimeSpan.FromSeconds(7), progress.Items.Last().Elapsed); // polls at 0, 1, 3, 7 s after the submit
 
         var restored = PreparedCmsSignature.Deserialize(state);
-        Assert.Equal(prepared.Digest.ToArray(), restored.Digest.ToArray());
-        var cms = restored.Complete(value);
+        var cms = restored.Complete(Assert.Single(values));
         _cms.AssertOpensslVerifies(cms);
         var report = await new CadesValidator(new Validation.CertificateValidator(
                 Trust.TrustStore.Empty.With(new[] { SharedPki.Pki.Root.Certificate }),

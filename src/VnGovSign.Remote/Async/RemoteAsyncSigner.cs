@@ -105,17 +105,40 @@ public sealed class RemoteAsyncSigner : IBatchSigner, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Submits the digests in one transaction and waits (polling with back-off) for the phone:
+    /// <see cref="SubmitAsync"/> then <see cref="WaitForSignaturesAsync"/>.</remarks>
     public async Task<IReadOnlyList<byte[]>> SignDigestsAsync(IReadOnlyList<ReadOnlyMemory<byte>> digests, HashAlgorithmName hash, RsaPadding padding,
         CancellationToken cancellationToken = default)
     {
         if (digests is null) throw new ArgumentNullException(nameof(digests));
+        if (digests.Count == 0)
+        {
+            return Array.Empty<byte[]>();
+        }
+        var transaction = await SubmitAsync(digests, hash, padding, cancellationToken).ConfigureAwait(false);
+        return await WaitForSignaturesAsync(transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Step 1 of a split wait: submits the digests (one transaction, one confirmation on the phone) and
+    /// returns at once with the transaction to wait for. An e-office server may store the transaction
+    /// (<see cref="RemoteSigningTransaction.Id"/>, <see cref="RemoteSigningTransaction.SignatureCount"/>,
+    /// <see cref="RemoteSigningTransaction.SubmittedAt"/>) with the prepared signatures and call
+    /// <see cref="WaitForSignaturesAsync"/> later, even in another process.
+    /// </summary>
+    /// <exception cref="InvalidInputException">A digest does not match <paramref name="hash"/>, or the user is unknown.</exception>
+    /// <exception cref="ServiceUnavailableException">The service cannot be reached (after the retries).</exception>
+    public async Task<RemoteSigningTransaction> SubmitAsync(IReadOnlyList<ReadOnlyMemory<byte>> digests, HashAlgorithmName hash, RsaPadding padding,
+        CancellationToken cancellationToken = default)
+    {
+        if (digests is null) throw new ArgumentNullException(nameof(digests));
+        if (digests.Count == 0) throw new ArgumentException("no digest to sign", nameof(digests));
         int length = Digests.Length(hash);
         foreach (var d in digests)
             if (d.Length != length) throw new InvalidInputException(MessageKeys.DigestLengthMismatch, d.Length, hash.Name);
-        if (digests.Count == 0) return Array.Empty<byte[]>();
         var clock = _options.Clock;
         long started = clock.GetTimestamp();
-        LastPollCount = 0;
+        var submittedAt = clock.GetUtcNow();
 
         var hashes = new JsonArray();
         foreach (var d in digests) hashes.Add(new JsonObject { ["hash"] = Convert.ToBase64String(d.ToArray()) });
@@ -135,7 +158,27 @@ public sealed class RemoteAsyncSigner : IBatchSigner, IDisposable
         string id = submitted.Object.Str("transactionId")
                     ?? throw new InvalidInputException(RemoteMessages.Resources, RemoteMessages.ServiceBadResponse, null, _options.ServiceUrl, "no transactionId");
         Report(RemoteSigningState.Submitted, id, started);
+        return new RemoteSigningTransaction(id, digests.Count, submittedAt);
+    }
 
+    /// <summary>
+    /// Step 2 of a split wait: polls the transaction with back-off until the signature values arrive
+    /// (returned in the order of the submitted digests), the user rejects, the request expires, the
+    /// timeout (counted from <see cref="RemoteSigningTransaction.SubmittedAt"/>) passes or
+    /// <paramref name="cancellationToken"/> is cancelled; in the last two cases the transaction is
+    /// withdrawn at the service (best effort) so the phone stops asking.
+    /// </summary>
+    /// <exception cref="SigningException">Rejected on the phone, expired, or no answer within the timeout.</exception>
+    /// <exception cref="ServiceUnavailableException">The service cannot be reached (after the retries).</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled the wait.</exception>
+    public async Task<IReadOnlyList<byte[]>> WaitForSignaturesAsync(RemoteSigningTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        if (transaction is null) throw new ArgumentNullException(nameof(transaction));
+        var clock = _options.Clock;
+        string id = transaction.Id;
+        // Elapsed time counts from the submit, also when the wait resumes in another process.
+        long started = clock.GetTimestamp() - (long)((clock.GetUtcNow() - transaction.SubmittedAt).TotalSeconds * clock.TimestampFrequency);
+        LastPollCount = 0;
         var interval = _options.InitialPollInterval;
         try
         {
@@ -151,8 +194,8 @@ public sealed class RemoteAsyncSigner : IBatchSigner, IDisposable
                     case "signed":
                     case "completed":
                         var values = r.Object.Strings("signatures");
-                        if (values.Count != digests.Count)
-                            throw new SigningException(RemoteMessages.Resources, RemoteMessages.SignatureCountMismatch, null, digests.Count, values.Count);
+                        if (values.Count != transaction.SignatureCount)
+                            throw new SigningException(RemoteMessages.Resources, RemoteMessages.SignatureCountMismatch, null, transaction.SignatureCount, values.Count);
                         Report(RemoteSigningState.Signed, id, started);
                         try { return values.Select(v => Normalise(Convert.FromBase64String(v))).ToList(); }
                         catch (FormatException e)
@@ -166,6 +209,10 @@ public sealed class RemoteAsyncSigner : IBatchSigner, IDisposable
                     case "expired":
                         Report(RemoteSigningState.Expired, id, started);
                         throw new SigningException(RemoteMessages.Resources, RemoteMessages.Expired, null, id);
+                    case "cancelled":
+                    case "canceled":
+                        Report(RemoteSigningState.Cancelled, id, started);
+                        throw new SigningException(RemoteMessages.Resources, RemoteMessages.Withdrawn, null, id);
                     case "pending":
                     case "waiting":
                         break;

@@ -54,3 +54,13 @@ public sealed record RemoteAsyncSignerOptions
     /// <summary>An HttpClient to use (not disposed by the signer); a new one when null.</summary>
     public HttpClient? HttpClient { get; init; }
 }
+
+/// <summary>
+/// A submitted confirm-on-phone request: what an e-office server keeps (e.g. in its database, next to
+/// the serialised prepared signatures) to resume the wait later with
+/// <see cref="RemoteAsyncSigner.WaitForSignaturesAsync"/>.
+/// </summary>
+/// <param name="Id">The service's transaction id.</param>
+/// <param name="SignatureCount">How many digests were submitted (and values are expected).</param>
+/// <param name="SubmittedAt">When it was submitted (the timeout counts from here).</param>
+public sealed record RemoteSigningTransaction(string Id, int SignatureCount, DateTimeOffset SubmittedAt);
