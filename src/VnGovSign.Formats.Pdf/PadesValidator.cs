@@ -47,8 +47,9 @@ public sealed class PadesValidator
         var trailing = TrailingGarbage(file);
         int? docMdp = Writing.SignatureRevision.DocMdp(file);
         var dssEnd = DssRevisionEnd(file);
+        var validator = WithDss(file);
         foreach (var sig in sigs)
-            reports.Add(await ValidateOneAsync(file, sig, sigs, docMdp, dssEnd, trailing, cancellationToken).ConfigureAwait(false));
+            reports.Add(await ValidateOneAsync(file, sig, sigs, docMdp, dssEnd, trailing, validator, cancellationToken).ConfigureAwait(false));
         var report = new ValidationReport(documentName, reports);
         if (sigs.Count == 0) report.Messages.Add(new ReportMessage(PdfMessages.Resources, ReportSeverity.Error, "PdfNoSignatures", documentName));
         if (file.Resolve(file.Catalog["DSS"]) is PdfDictionary dss)
@@ -60,7 +61,7 @@ public sealed class PadesValidator
     }
 
     private async Task<SignatureReport> ValidateOneAsync(PdfFile file, PdfSignatureInfo sig, List<PdfSignatureInfo> all, int? docMdp,
-        long? dssEnd, long trailing, CancellationToken ct)
+        long? dssEnd, long trailing, CertificateValidator validator, CancellationToken ct)
     {
         var report = new SignatureReport { Id = sig.FieldName, Format = "PAdES", Indication = Indication.TotalPassed, Level = "B-B" };
         report.Details["fieldName"] = sig.FieldName;
@@ -84,9 +85,9 @@ public sealed class PadesValidator
         }
         report.Messages.Add(new ReportMessage(PdfMessages.Resources, ReportSeverity.Info, "PdfByteRangeOk"));
 
-        if (sig.IsDocumentTimestamp) await ValidateDocumentTimestampAsync(file, sig, report, ct).ConfigureAwait(false);
+        if (sig.IsDocumentTimestamp) await ValidateDocumentTimestampAsync(file, sig, report, validator, ct).ConfigureAwait(false);
         else if (sig.SubFilter is "ETSI.CAdES.detached" or "adbe.pkcs7.detached")
-            await ValidateCmsAsync(file, sig, report, ct).ConfigureAwait(false);
+            await ValidateCmsAsync(file, sig, report, validator, ct).ConfigureAwait(false);
         else
         {
             Fail(report, SubIndication.FormatFailure, "PdfUnsupportedSubFilter", sig.SubFilter);
@@ -130,7 +131,7 @@ public sealed class PadesValidator
     private static int ReferenceNumber(PdfFile f) =>
         (f.ResolveDictionary(f.Catalog["Perms"])?["DocMDP"] as PdfReference)?.Number ?? -1;
 
-    private async Task ValidateCmsAsync(PdfFile file, PdfSignatureInfo sig, SignatureReport report, CancellationToken ct)
+    private async Task ValidateCmsAsync(PdfFile file, PdfSignatureInfo sig, SignatureReport report, CertificateValidator validator, CancellationToken ct)
     {
         CmsSignature cms;
         try { cms = CmsSignature.Parse(sig.Contents, file.Name + " /" + sig.FieldName); }
@@ -141,7 +142,7 @@ public sealed class PadesValidator
             return;
         }
         var digest = await DigestAsync(file, sig.ByteRange!, cms.DigestAlgorithm, ct).ConfigureAwait(false);
-        var inner = await new CadesValidator(Certificates, Clock).ValidateAsync(cms, digest, ct).ConfigureAwait(false);
+        var inner = await new CadesValidator(validator, Clock).ValidateAsync(cms, digest, ct).ConfigureAwait(false);
         report.Degrade(inner.Indication, inner.SubIndication);
         report.Signer = inner.Signer;
         report.SigningTime = inner.SigningTime ?? sig.M;
@@ -170,7 +171,7 @@ public sealed class PadesValidator
                         continue;
                     }
                     var imprint = Digests.Compute(tst.HashAlgorithm, cms.SignatureValue);
-                    var r = await new TimestampValidator(Certificates).ValidateAsync(tst, imprint, ct).ConfigureAwait(false);
+                    var r = await new TimestampValidator(validator).ValidateAsync(tst, imprint, ct).ConfigureAwait(false);
                     foreach (var m in r.Messages) report.Messages.Add(m);
                     if (r.Indication == Indication.TotalPassed)
                     {
@@ -190,7 +191,7 @@ public sealed class PadesValidator
         }
     }
 
-    private async Task ValidateDocumentTimestampAsync(PdfFile file, PdfSignatureInfo sig, SignatureReport report, CancellationToken ct)
+    private async Task ValidateDocumentTimestampAsync(PdfFile file, PdfSignatureInfo sig, SignatureReport report, CertificateValidator validator, CancellationToken ct)
     {
         report.Format = "PAdES";
         report.Level = "DocTimeStamp";
@@ -203,7 +204,7 @@ public sealed class PadesValidator
             return;
         }
         var digest = await DigestAsync(file, sig.ByteRange!, tst.HashAlgorithm, ct).ConfigureAwait(false);
-        var r = await new TimestampValidator(Certificates).ValidateAsync(tst, digest, ct).ConfigureAwait(false);
+        var r = await new TimestampValidator(validator).ValidateAsync(tst, digest, ct).ConfigureAwait(false);
         report.TimestampTime = tst.GenTime;
         report.SigningTime = tst.GenTime;
         if (tst.TsaCertificate is { } tsa) report.Signer = CertificateReport.From(tsa);
@@ -238,6 +239,39 @@ public sealed class PadesValidator
             }
         }
         return h.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// The path validator with the document's /DSS (certificates, OCSP responses, CRLs) as supplied validation data,
+    /// so B-LT and B-LTA files validate without the network; Core still decides whether that data is good enough.
+    /// </summary>
+    private CertificateValidator WithDss(PdfFile f)
+    {
+        if (f.ResolveDictionary(f.Catalog["DSS"]) is not { } dss) return Certificates;
+        var data = new ValidationData();
+        var certs = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
+        foreach (var (key, list) in new[] { ("Certs", data.Certificates), ("OCSPs", data.OcspResponses), ("CRLs", data.Crls) })
+        {
+            if (f.Resolve(dss[key]) is not PdfArray a) continue;
+            foreach (var item in a.Items)
+            {
+                try
+                {
+                    if (f.Resolve(item) is not PdfStream s) continue;
+                    var bytes = f.Decode(s, "DSS /" + key);
+                    list.Add(bytes);
+                    if (key == "Certs")
+                    {
+                        try { certs.AddRange(VnGovSign.Trust.CertificateFiles.Parse(bytes, "DSS")); }
+                        catch (Exception e) when (e is InvalidInputException or System.Security.Cryptography.CryptographicException) { }
+                    }
+                }
+                catch (Exception e) when (e is PdfSyntaxException or InvalidInputException) { /* an unreadable DSS entry is ignored, not trusted */ }
+            }
+        }
+        if (Certificates.Policy.SuppliedData is { } given) data.Merge(given);
+        var trust = Certificates.Trust.WithIntermediates(certs.Where(c => !c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)));
+        return new CertificateValidator(trust, Certificates.Policy with { SuppliedData = data }, null, Certificates.Cache, Certificates.Clock);
     }
 
     /// <summary>Offset where non-blank bytes follow the last revision's %%EOF, or 0.</summary>

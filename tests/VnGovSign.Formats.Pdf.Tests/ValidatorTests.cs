@@ -108,9 +108,16 @@ public sealed class ValidatorTests
     [Fact]
     public async Task B_LT_validates_offline_from_the_DSS()
     {
+        // Hard-fail, no network: only the embedded OCSP responses and CRLs can answer.
+        var hardOffline = new PadesValidator(new CertificateValidator(_f.Trust, ValidationPolicy.HardFail with { Revocation = RevocationMode.Offline }));
         var lt = await _f.SignAsync(PdfFiles.Classic(1), _f.Pki.Leader, SignatureLevel.BaselineLT);
-        var r = await _f.ValidateAsync(lt, RevocationMode.Offline);
+        var r = await hardOffline.ValidateAsync(new MemoryStream(lt), "lt.pdf");
         Assert.True(r.Indication == Indication.TotalPassed, r.ToText(CultureInfo.InvariantCulture));
+        Assert.Equal("B-LT", r.Signatures[0].Level);
+
+        var bt = await _f.SignAsync(PdfFiles.Classic(1), _f.Pki.Leader, SignatureLevel.BaselineT);
+        var r2 = await hardOffline.ValidateAsync(new MemoryStream(bt), "bt.pdf");
+        Assert.Equal(Indication.Indeterminate, r2.Indication);
     }
 }
 
