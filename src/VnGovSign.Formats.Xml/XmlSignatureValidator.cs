@@ -217,8 +217,33 @@ public sealed class XmlSignatureValidator
         }
         var usp = qp.GetElementsByTagName("UnsignedSignatureProperties", XmlDsig.XadesNamespace).OfType<XmlElement>().FirstOrDefault();
         if (usp is null) return;
-        var tsv = new TimestampValidator(Certificates);
+        // 1. The embedded validation data first, so the timestamps' own paths (TSA, CAs) use it too.
         bool lt = false;
+        foreach (var e in XmlSigner.Children(usp))
+        {
+            if (e.LocalName == "CertificateValues")
+            {
+                foreach (var c in XmlSigner.Children(e)) { var der = SafeBase64(c.InnerText); supplied.Certificates.Add(der); try { extra.Add(SignatureModel.LoadCertificate(der)); } catch (CryptographicException) { } }
+                lt = true;
+            }
+            else if (e.LocalName == "RevocationValues")
+            {
+                foreach (var c in e.GetElementsByTagName("EncapsulatedCRLValue", XmlDsig.XadesNamespace).OfType<XmlElement>()) supplied.Crls.Add(SafeBase64(c.InnerText));
+                foreach (var c in e.GetElementsByTagName("EncapsulatedOCSPValue", XmlDsig.XadesNamespace).OfType<XmlElement>()) supplied.OcspResponses.Add(SafeBase64(c.InnerText));
+                lt = true;
+            }
+        }
+        var timestampCertificates = Certificates;
+        if (lt)
+        {
+            var data = new ValidationData();
+            if (Certificates.Policy.SuppliedData is { } given) data.Merge(given);
+            data.Merge(supplied);
+            var trust = Certificates.Trust.WithIntermediates(extra.Where(c => !CertificateChains.IsSelfIssued(c)));
+            timestampCertificates = new CertificateValidator(trust, Certificates.Policy with { SuppliedData = data }, null, Certificates.Cache, Certificates.Clock);
+        }
+        var tsv = new TimestampValidator(timestampCertificates);
+        // 2. The timestamps.
         foreach (var e in XmlSigner.Children(usp))
         {
             if (e.LocalName is "SignatureTimeStamp" or "ArchiveTimeStamp")
@@ -246,19 +271,8 @@ public sealed class XmlSignatureValidator
                     report.TimestampTime ??= token.GenTime;
                     if (report.Level == "B-B") report.Level = "B-T";
                 }
-                else report.Level = lt ? "B-LTA" : report.Level;
+                else if (lt && report.Level is "B-T" or "B-LT") report.Level = "B-LTA";
                 extra.AddRange(token.Certificates);
-            }
-            else if (e.LocalName == "CertificateValues")
-            {
-                foreach (var c in XmlSigner.Children(e)) { var der = SafeBase64(c.InnerText); supplied.Certificates.Add(der); try { extra.Add(SignatureModel.LoadCertificate(der)); } catch (CryptographicException) { } }
-                lt = true;
-            }
-            else if (e.LocalName == "RevocationValues")
-            {
-                foreach (var c in e.GetElementsByTagName("EncapsulatedCRLValue", XmlDsig.XadesNamespace).OfType<XmlElement>()) supplied.Crls.Add(SafeBase64(c.InnerText));
-                foreach (var c in e.GetElementsByTagName("EncapsulatedOCSPValue", XmlDsig.XadesNamespace).OfType<XmlElement>()) supplied.OcspResponses.Add(SafeBase64(c.InnerText));
-                lt = true;
             }
         }
         if (lt && report.Level == "B-T") report.Level = "B-LT";

@@ -54,7 +54,7 @@ public sealed class XmlFixture : IDisposable
         await new XmlSigner(profile, options ?? Options()).SignAsync(input, signer ?? Leader, "test.xml");
 
     /// <summary>xmlsec1 --verify of every ds:Signature, with every Id/id registered and the test root trusted.</summary>
-    public ExternalTool.Result XmlSec(byte[] xml, string name = "doc.xml")
+    public ExternalTool.Result XmlSec(byte[] xml, string name = "doc.xml", string? rootPem = null, string? caPem = null, DateTimeOffset? at = null)
     {
         var path = Path.Combine(Dir, Guid.NewGuid().ToString("N").Substring(0, 6) + "-" + name);
         File.WriteAllBytes(path, xml);
@@ -75,8 +75,8 @@ public sealed class XmlFixture : IDisposable
         int exit = count == 0 ? 1 : 0;
         for (int k = 1; k <= count; k++)
         {
-            var a = new List<string> { "--verify", "--trusted-pem", RootPem, "--untrusted-pem", CaPem, "--enabled-reference-uris", "empty,same-doc",
-                "--verification-time", SignTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
+            var a = new List<string> { "--verify", "--trusted-pem", rootPem ?? RootPem, "--untrusted-pem", caPem ?? CaPem, "--enabled-reference-uris", "empty,same-doc",
+                "--verification-time", (at ?? SignTime).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
                 "--node-xpath", $"(//*[local-name()='Signature' and namespace-uri()='{XmlDsig.Namespace}'])[{k}]" };
             a.AddRange(args);
             a.Add(path);
