@@ -14,11 +14,12 @@ public sealed class SpyFixture : SoftHsmFixture
     public const string LockedToken = "Token đã khóa";
     public const string FinalTryToken = "Lần thử cuối";
     public const string AlwaysAuthToken = "Luôn xác thực";
+    public const string ChangedPinToken = "PIN bị đổi";
 
     public SpyFixture()
     {
         if (!File.Exists(SoftHsm.SpyPath)) throw new InvalidOperationException("OpenSC's pkcs11-spy is not installed (apt-get install opensc-pkcs11)");
-        foreach (var t in new[] { Token, LockedToken, FinalTryToken })
+        foreach (var t in new[] { Token, LockedToken, FinalTryToken, ChangedPinToken })
         {
             InitToken(t);
             ImportKey(t, Pki.Instance.Leader, "Lãnh đạo", "01");
@@ -147,6 +148,39 @@ public sealed class PinSafetyTests : IClassFixture<SpyFixture>
             Assert.True(Check.Verifies(cert, digest, sig, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
             Assert.Equal(before + 2 + i, _f.Logins()); // one CKU_CONTEXT_SPECIFIC login per signature
         }
+    }
+
+    [Fact]
+    public async Task Recovery_never_resends_a_pin_the_token_refused()
+    {
+        using var signer = Pkcs11Signer.Open(Options(SpyFixture.ChangedPinToken, SoftHsm.UserPin) with { KeyLabel = "Lãnh đạo" });
+        var digest = SHA256.HashData("Tờ trình"u8.ToArray());
+        Assert.True(Check.Verifies(Pki.Instance.Leader.Certificate, digest,
+            await signer.SignDigestAsync(digest, HashAlgorithmName.SHA256, RsaPadding.Pkcs1), HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+
+        // The token drops this application's sessions, and meanwhile the PIN is changed (SoftHSM2 keeps
+        // the PIN in memory, so the change is made through the same loaded module).
+        signer.CloseAllSessionsUnderneath();
+        var slot = _f.SpyModule.Slot(_f.SpyModule.FindToken(SpyFixture.ChangedPinToken).SlotId);
+        using (var admin = slot.OpenSession(Net.Pkcs11Interop.Common.SessionType.ReadWrite))
+        {
+            admin.Login(CKU.CKU_USER, SoftHsm.UserPin);
+            admin.SetPin(SoftHsm.UserPin, "654321");
+            admin.Logout();
+        }
+        int before = _f.Logins();
+        // Recovery logs in once with the PIN that had worked; the token refuses it now…
+        await Assert.ThrowsAsync<WrongPinException>(async () => await signer.SignDigestAsync(digest, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+        Assert.Equal(before + 1, _f.Logins());
+        // …and the signer never sends it again, however often it is called.
+        for (int i = 0; i < 3; i++)
+            await Assert.ThrowsAsync<WrongPinException>(async () => await signer.SignDigestAsync(digest, HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
+        Assert.Throws<WrongPinException>(() => Pkcs11Signer.Open(Options(SpyFixture.ChangedPinToken, SoftHsm.UserPin)));
+        Assert.Equal(before + 1, _f.Logins());
+        // The new PIN works.
+        using var renewed = Pkcs11Signer.Open(Options(SpyFixture.ChangedPinToken, "654321") with { KeyLabel = "Lãnh đạo" });
+        Assert.True(Check.Verifies(Pki.Instance.Leader.Certificate, digest,
+            await renewed.SignDigestAsync(digest, HashAlgorithmName.SHA256, RsaPadding.Pkcs1), HashAlgorithmName.SHA256, RsaPadding.Pkcs1));
     }
 
     [Fact]
