@@ -59,6 +59,38 @@ public sealed class SigningTests
         }
     }
 
+    public static TheoryData<string> Shapes => new() { "pdf14-table", "pdf17-objstm", "hybrid", "acroform-empty-field", "300-pages", "scanned-20MB", "already-signed" };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task Every_input_shape_signs_and_passes_qpdf_pdfsig_and_ours(string shape)
+    {
+        byte[] input = shape switch
+        {
+            "pdf14-table" => PdfFiles.Classic(2),
+            "pdf17-objstm" => PdfFiles.ObjectStreams(3),
+            "hybrid" => PdfFiles.ObjectStreams(2, hybrid: true),
+            "acroform-empty-field" => PdfFiles.WithEmptySignatureField("Empty1"),
+            "300-pages" => PdfFiles.Classic(300),
+            "scanned-20MB" => Large(),
+            _ => await _f.SignAsync(PdfFiles.Classic(1), _f.Pki.Organization),
+        };
+        int before = shape == "already-signed" ? 1 : 0;
+        var signed = await _f.SignAsync(input, _f.Pki.Leader);
+        IndependentlyValid(signed, before + 1, shape == "acroform-empty-field" ? 2 : null); // pdfsig also lists the unsigned field
+        Assert.Contains("Total document signed", _f.Pdfsig(signed));
+        var r = await _f.ValidateAsync(signed);
+        Assert.True(r.Indication == Indication.TotalPassed, Text(r));
+        Assert.True((bool)r.Signatures[^1].Details["coversWholeDocument"]!);
+
+        byte[] Large()
+        {
+            var path = _f.Temp("scan.pdf");
+            PdfFiles.WriteLarge(path, 20L << 20);
+            return File.ReadAllBytes(path);
+        }
+    }
+
     [Fact]
     public async Task Writer_appends_a_revision_with_Prev_in_the_files_own_xref_style()
     {
