@@ -96,7 +96,8 @@ public sealed class Pkcs11Module : IDisposable
         var found = tokens.FirstOrDefault(t => LabelMatches(t.Label, labelOrSerial))
                     ?? tokens.FirstOrDefault(t => t.SerialNumber.Length > 0 && t.SerialNumber == labelOrSerial.Trim());
         if (found is not null) return found;
-        string present = tokens.Count == 0 ? "-" : string.Join(", ", tokens.Select(t => "'" + t.Label + "'"));
+        var named = tokens.Where(t => t.Flags.HasFlag(TokenFlags.TokenInitialized)).ToList(); // not the empty slot SoftHSM2 and others keep
+        string present = named.Count == 0 ? "-" : string.Join(", ", named.Select(t => "'" + t.Label + "'"));
         throw new TokenException(Pkcs11Messages.Resources, Pkcs11Messages.TokenNotFound, null, labelOrSerial, Path, present);
     }
 

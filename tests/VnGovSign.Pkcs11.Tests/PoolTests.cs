@@ -228,6 +228,7 @@ public sealed class PoolTests : IClassFixture<HsmFixture>
         var noToken = Assert.Throws<TokenException>(() => Pkcs11Signer.Open(_f.Options() with { TokenLabel = "Token không tồn tại" }));
         Assert.Equal(Pkcs11Messages.TokenNotFound, noToken.MessageKey);
         Assert.Contains(HsmFixture.Token, noToken.GetMessage(Messages.Vietnamese));
+        Assert.DoesNotContain("''", noToken.GetMessage(Messages.Vietnamese)); // the empty slot is not listed as a token
 
         var noPin = Assert.Throws<InvalidInputException>(() => Pkcs11Signer.Open(_f.Options() with { Pin = null }));
         Assert.Equal(Pkcs11Messages.PinRequired, noPin.MessageKey);
