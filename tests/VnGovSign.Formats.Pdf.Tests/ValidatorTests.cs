@@ -98,6 +98,25 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public async Task Leaf_only_CMS_is_completed_from_the_trust_store()
+    {
+        // Some tools embed only the signer's certificate: the sub-CA comes from the trust store's intermediates.
+        using var full = _f.Pki.Leader.CreateSigner();
+        using var leafOnly = new SoftwareSigner(full.Certificate, Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>());
+        var output = new MemoryStream();
+        await new PadesSigner().SignAsync(new MemoryStream(PdfFiles.Classic(1)), output, leafOnly);
+        var signed = output.ToArray();
+        var cms = VnGovSign.Cms.CmsSignature.Parse(Parsing.PdfSignatureInfo.Find(Parsing.PdfFile.Open(new MemoryStream(signed), "l")).Single().Contents, "l");
+        Assert.Single(cms.Certificates);
+        var trust = _f.Trust.WithIntermediates(full.Chain.Where(c => c.Subject != c.Issuer));
+        var policy = ValidationPolicy.Default with { Revocation = RevocationMode.None, FetchMissingIssuers = false };
+        var r = await new PadesValidator(new CertificateValidator(trust, policy)).ValidateAsync(new MemoryStream(signed), "leaf.pdf");
+        Assert.True(r.Indication == Indication.TotalPassed, r.ToText(CultureInfo.InvariantCulture));
+        var without = await new PadesValidator(new CertificateValidator(_f.Trust, policy)).ValidateAsync(new MemoryStream(signed), "leaf.pdf");
+        Assert.NotEqual(Indication.TotalPassed, without.Indication);
+    }
+
+    [Fact]
     public async Task Revoked_signer_is_REVOKED()
     {
         var signed = await _f.SignAsync(PdfFiles.Classic(1), _f.Pki.Revoked);
