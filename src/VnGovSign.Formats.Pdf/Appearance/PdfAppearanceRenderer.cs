@@ -32,6 +32,8 @@ public static class PdfAppearanceRenderer
     /// <summary>
     /// Computes where the widget goes (a pure function of the request): the widget's /Rect in user space and
     /// what is drawn inside. See docs/pdf-appearance.md for the rules of each kind.
+    /// Throws <see cref="InvalidInputException"/> when a given rectangle does not lie on the page as displayed, when the
+    /// font lacks a character, or when a text line is too long.
     /// </summary>
     public static PdfAppearancePlacement Layout(PdfAppearanceRequest request)
     {
@@ -58,6 +60,7 @@ public static class PdfAppearanceRenderer
         {
             case LeaderAppearance leader:
             {
+                if (leader.Rect is { } given) CheckInside(given, pageW, pageH, leader.Page ?? request.PageNumber);
                 var box = leader.Rect ?? DefaultBox(pageW);
                 var img = leader.Image;
                 double scale = Math.Min(box.Width / img.WidthPoints, box.Height / img.HeightPoints);
@@ -68,6 +71,7 @@ public static class PdfAppearanceRenderer
             }
             case OrganizationAppearance org:
             {
+                if (org.Rect is { } given) CheckInside(given, pageW, pageH, org.Page ?? request.PageNumber);
                 var img = org.Seal;
                 double w = img.WidthPoints, h = img.HeightPoints;
                 PdfRect imageRect;
@@ -242,6 +246,17 @@ public static class PdfAppearanceRenderer
         double x = image.X + image.Width / 2 - w / 2;
         var widget = new PdfRect(x, image.Y - textH, w, image.Height + textH);
         return (widget, new PdfRect((w - image.Width) / 2, textH, image.Width, image.Height), new PdfRect((w - textW) / 2, 0, textW, textH));
+    }
+
+    /// <summary>A rectangle given by the caller must lie on the page as displayed (a hundredth of a point of slack).</summary>
+    private static void CheckInside(PdfRect r, double pageW, double pageH, int? pageNumber)
+    {
+        const double slack = 0.01;
+        if (r.X >= -slack && r.Y >= -slack && r.Right <= pageW + slack && r.Top <= pageH + slack) return;
+        string rect = N(r.X) + "," + N(r.Y) + "," + N(r.Width) + "," + N(r.Height);
+        if (pageNumber is { } n)
+            throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.RectOutsidePage", null, rect, n, N(pageW), N(pageH));
+        throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.RectOutsideThePage", null, rect, N(pageW), N(pageH));
     }
 
     private static PdfRect KeepInside(PdfRect r, double pageW, double pageH)

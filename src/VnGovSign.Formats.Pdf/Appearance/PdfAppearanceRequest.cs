@@ -29,6 +29,12 @@ public sealed record PdfAppearanceRequest(PdfSignatureAppearance Appearance, Pdf
     /// <summary>The signing location (<c>--location</c>); drawn as <c>Nơi ký: …</c> when the signer text block is shown.</summary>
     public string? Location { get; init; }
 
+    /// <summary>
+    /// The number (from 1) of the target page, used only to name the page in error messages (e.g. a rectangle outside
+    /// the page); null when unknown. A leader or organisation appearance's own <c>Page</c> takes precedence.
+    /// </summary>
+    public int? PageNumber { get; init; }
+
     /// <summary>The font for text; null = <see cref="PdfAppearanceFont.Default"/> (Liberation Serif, Times-compatible).</summary>
     public PdfAppearanceFont? Font { get; init; }
 }

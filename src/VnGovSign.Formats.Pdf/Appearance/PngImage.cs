@@ -86,12 +86,14 @@ public sealed class PngImage
         catch (InvalidInputException) { throw; }
         catch (Exception e) when (e is InvalidDataException or IOException or IndexOutOfRangeException or ArgumentException or OverflowException)
         {
-            throw Bad(name, "corrupt data (" + e.Message + ")", e);
+            throw Bad(name, T("Png.Corrupt", e.Message), e);
         }
     }
 
-    private static InvalidInputException Bad(string name, string detail, Exception? inner = null) =>
+    private static InvalidInputException Bad(string name, AppearanceMessages.LocalizedText detail, Exception? inner = null) =>
         new(AppearanceMessages.Resources, "Appearance.BadPng", inner, name, detail);
+
+    private static AppearanceMessages.LocalizedText T(string key, params object?[] arguments) => AppearanceMessages.Text(key, arguments);
 
     private static readonly byte[] Signature = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
 
@@ -108,29 +110,29 @@ public sealed class PngImage
         int pos = 8;
         while (pos < png.Length && !sawEnd)
         {
-            if (pos + 12 > png.Length) throw Bad(name, "truncated chunk");
+            if (pos + 12 > png.Length) throw Bad(name, T("Png.TruncatedChunk"));
             int length = ReadInt(png, pos);
-            if (length < 0 || pos + 12L + length > png.Length) throw Bad(name, "truncated chunk");
+            if (length < 0 || pos + 12L + length > png.Length) throw Bad(name, T("Png.TruncatedChunk"));
             string type = System.Text.Encoding.ASCII.GetString(png, pos + 4, 4);
             int dataStart = pos + 8;
             uint crc = (uint)ReadInt(png, dataStart + length);
-            if (Crc32(png, pos + 4, length + 4) != crc) throw Bad(name, "CRC error in chunk " + type);
-            if (!sawHeader && type != "IHDR") throw Bad(name, "IHDR is not the first chunk");
+            if (Crc32(png, pos + 4, length + 4) != crc) throw Bad(name, T("Png.Crc", type));
+            if (!sawHeader && type != "IHDR") throw Bad(name, T("Png.IhdrNotFirst"));
             switch (type)
             {
                 case "IHDR":
-                    if (length != 13) throw Bad(name, "IHDR has a wrong length");
+                    if (length != 13) throw Bad(name, T("Png.ChunkLength", "IHDR"));
                     width = ReadInt(png, dataStart);
                     height = ReadInt(png, dataStart + 4);
                     bitDepth = png[dataStart + 8];
                     colorType = png[dataStart + 9];
-                    if (png[dataStart + 10] != 0 || png[dataStart + 11] != 0) throw Bad(name, "unknown compression or filter method");
+                    if (png[dataStart + 10] != 0 || png[dataStart + 11] != 0) throw Bad(name, T("Png.UnknownMethod"));
                     interlace = png[dataStart + 12];
-                    if (interlace > 1) throw Bad(name, "unknown interlace method");
+                    if (interlace > 1) throw Bad(name, T("Png.UnknownInterlace", png[dataStart + 12]));
                     sawHeader = true;
                     break;
                 case "PLTE":
-                    if (length % 3 != 0 || length == 0 || length > 768) throw Bad(name, "PLTE has a wrong length");
+                    if (length % 3 != 0 || length == 0 || length > 768) throw Bad(name, T("Png.ChunkLength", "PLTE"));
                     palette = new byte[length];
                     Buffer.BlockCopy(png, dataStart, palette, 0, length);
                     break;
@@ -153,25 +155,25 @@ public sealed class PngImage
                     break;
                 default:
                     // Unknown critical chunks (upper-case first letter) change the meaning of the image: refuse.
-                    if ((png[pos + 4] & 0x20) == 0) throw Bad(name, "unknown critical chunk " + type);
+                    if ((png[pos + 4] & 0x20) == 0) throw Bad(name, T("Png.UnknownCritical", type));
                     break;
             }
             pos = dataStart + length + 4;
         }
-        if (!sawHeader) throw Bad(name, "no IHDR");
-        if (width <= 0 || height <= 0) throw Bad(name, "zero or negative size");
-        if ((long)width * height > MaxPixels) throw Bad(name, $"image too large ({width} × {height} pixels)");
-        if (idat.Length == 0) throw Bad(name, "no image data (IDAT)");
+        if (!sawHeader) throw Bad(name, T("Png.NoIhdr"));
+        if (width <= 0 || height <= 0) throw Bad(name, T("Png.BadSize", width, height));
+        if ((long)width * height > MaxPixels) throw Bad(name, T("Png.TooLarge", width, height));
+        if (idat.Length == 0) throw Bad(name, T("Png.NoIdat"));
 
-        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => throw Bad(name, "unknown colour type " + colorType) };
+        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => throw Bad(name, T("Png.UnknownColourType", colorType)) };
         bool depthOk = colorType switch
         {
             0 => bitDepth is 1 or 2 or 4 or 8 or 16,
             3 => bitDepth is 1 or 2 or 4 or 8,
             _ => bitDepth is 8 or 16,
         };
-        if (!depthOk) throw Bad(name, $"bit depth {bitDepth} is not allowed for colour type {colorType}");
-        if (colorType == 3 && palette is null) throw Bad(name, "palette image without PLTE");
+        if (!depthOk) throw Bad(name, T("Png.BitDepth", bitDepth, colorType));
+        if (colorType == 3 && palette is null) throw Bad(name, T("Png.NoPalette"));
 
         byte[] raw = Inflate(idat.ToArray(), name);
 
@@ -206,7 +208,7 @@ public sealed class PngImage
             var row = new byte[rowBytes];
             for (int y = 0; y < ph; y++)
             {
-                if (offset + 1 + rowBytes > raw.Length) throw Bad(name, "image data ends early");
+                if (offset + 1 + rowBytes > raw.Length) throw Bad(name, T("Png.DataEndsEarly"));
                 int filter = raw[offset];
                 Buffer.BlockCopy(raw, offset + 1, row, 0, rowBytes);
                 offset += 1 + rowBytes;
@@ -241,7 +243,7 @@ public sealed class PngImage
                             break;
                         case 3:
                             int index = samples[0];
-                            if (index * 3 + 2 >= palette!.Length) throw Bad(name, "palette index out of range");
+                            if (index * 3 + 2 >= palette!.Length) throw Bad(name, T("Png.PaletteIndex", index, palette.Length / 3));
                             color[o * 3] = palette[index * 3];
                             color[o * 3 + 1] = palette[index * 3 + 1];
                             color[o * 3 + 2] = palette[index * 3 + 2];
@@ -305,14 +307,14 @@ public sealed class PngImage
                     row[i] += (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
                 }
                 break;
-            default: throw Bad(name, "unknown filter type " + filter);
+            default: throw Bad(name, T("Png.UnknownFilter", filter));
         }
     }
 
     private static byte[] Inflate(byte[] zlib, string name)
     {
         if (zlib.Length < 2 || (zlib[0] & 0x0F) != 8 || ((zlib[0] << 8) | zlib[1]) % 31 != 0 || (zlib[1] & 0x20) != 0)
-            throw Bad(name, "image data is not a zlib stream");
+            throw Bad(name, T("Png.NotZlib"));
         using var input = new MemoryStream(zlib, 2, zlib.Length - 2);
         using var deflate = new DeflateStream(input, CompressionMode.Decompress);
         var output = new MemoryStream();
@@ -321,7 +323,7 @@ public sealed class PngImage
         while ((read = deflate.Read(buffer, 0, buffer.Length)) > 0)
         {
             output.Write(buffer, 0, read);
-            if (output.Length > (long)MaxPixels * 8 + 1_000_000) throw Bad(name, "image data too large");
+            if (output.Length > (long)MaxPixels * 8 + 1_000_000) throw Bad(name, T("Png.DataTooLarge"));
         }
         return output.ToArray();
     }
