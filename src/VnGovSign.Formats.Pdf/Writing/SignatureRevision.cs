@@ -329,16 +329,33 @@ internal static class SignatureRevision
 
         using var h = Digests.Create(hash);
         f.Stream.Position = 0;
-        var buffer = new byte[1 << 16];
+        // Two buffers: block k is written on a pool thread while this thread hashes it and reads block k+1,
+        // so copying the prefix costs about what hashing it costs. Memory stays 2 × 1 MB whatever the file size.
+        var current = new byte[1 << 20];
+        var next = new byte[1 << 20];
         long left = baseLength;
-        while (left > 0)
+        int n = await ReadBlockAsync(f.Stream, current, (int)Math.Min(current.Length, left), ct).ConfigureAwait(false);
+        while (n > 0)
         {
-            int n = await f.Stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), ct).ConfigureAwait(false);
-            if (n <= 0) throw new EndOfStreamException();
-            h.AppendData(buffer, 0, n);
-            await output.WriteAsync(buffer, 0, n, ct).ConfigureAwait(false);
             left -= n;
+            var block = current;
+            int count = n;
+            var write = Task.Run(() => output.Write(block, 0, count), ct);
+            int m;
+            try
+            {
+                h.AppendData(block, 0, count);
+                m = left > 0 ? await ReadBlockAsync(f.Stream, next, (int)Math.Min(next.Length, left), ct).ConfigureAwait(false) : 0;
+            }
+            finally
+            {
+                await write.ConfigureAwait(false);
+            }
+            current = next;
+            next = block;
+            n = m;
         }
+        if (left != 0) throw new EndOfStreamException();
         h.AppendData(bytes, 0, contents);
         h.AppendData(bytes, contentsEnd, bytes.Length - contentsEnd);
         await output.WriteAsync(bytes, 0, bytes.Length, ct).ConfigureAwait(false);
@@ -351,6 +368,20 @@ internal static class SignatureRevision
             Digest = h.GetHashAndReset(),
             TotalLength = total,
         };
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes (fewer only at the end of the stream).</summary>
+    private static async Task<int> ReadBlockAsync(Stream s, byte[] buffer, int count, CancellationToken ct)
+    {
+        int total = 0;
+        while (total < count)
+        {
+            int r = await s.ReadAsync(buffer, total, count - total, ct).ConfigureAwait(false);
+            if (r <= 0) break;
+            total += r;
+        }
+        if (total == 0 && count > 0) throw new EndOfStreamException();
+        return total;
     }
 
     /// <summary>Writes <paramref name="value"/> as hex into the zero-filled /Contents of <paramref name="output"/>.</summary>
