@@ -24,7 +24,7 @@ internal static class DemoCommand
     internal sealed record DemoRow(string Step, string File, string Result, bool AsExpected);
 
     /// <summary>The steps, in order; each format's issue adds its own.</summary>
-    internal static readonly List<DemoStep> Steps = new() { CmsStep, OoxmlDemoStep.RunAsync, XmlDemoStep.RunAsync, PdfDemoStep.RunAsync };
+    internal static readonly List<DemoStep> Steps = new() { CmsStep, OoxmlDemoStep.RunAsync, XmlDemoStep.RunAsync, XmlDemoStep.RunEInvoiceAndXadesAsync, PdfDemoStep.RunAsync };
 
     public static Command Create()
     {

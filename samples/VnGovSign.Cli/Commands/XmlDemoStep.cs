@@ -8,6 +8,7 @@ namespace VnGovSign.Cli.Commands;
 /// <summary>
 /// Demo step: a small tax declaration signed with the tax profile (Signature in HSoThueDTu/CKyDTu), a BHXH
 /// filing signed by the unit and countersigned by the I-VAN, each verified offline; a changed amount must fail.
+/// A second step: an e-invoice signed by the seller and then the buyer, and a XAdES B-B signature.
 /// </summary>
 internal static class XmlDemoStep
 {
@@ -25,6 +26,41 @@ internal static class XmlDemoStep
         + "<BaoHiemDienTu>\n  <Hoso><NoiDung><D02-TS><MaDonVi>TA0001A</MaDonVi><TenDonVi>Công ty TNHH Thử nghiệm</TenDonVi>"
         + "<LaoDong><HoTen>Nguyễn Thị Hằng</HoTen><MucLuong>9500000</MucLuong></LaoDong></D02-TS></NoiDung></Hoso>\n"
         + "  <CKyDTu><CKYDTU_DVI/><CKYDTU_IVAN/></CKyDTu>\n</BaoHiemDienTu>\n";
+
+    internal const string EInvoice = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<HDon>\n  <DLHDon Id=\"DLHDon-3900123456-C26TAA-0000123\">\n"
+        + "    <TTChung><PBan>2.1.0</PBan><THDon>Hóa đơn giá trị gia tăng</THDon><KHHDon>C26TAA</KHHDon><SHDon>123</SHDon><NLap>2026-11-20</NLap></TTChung>\n"
+        + "    <NDHDon><NBan><Ten>Công ty TNHH Thương mại Hòa Thành</Ten><MST>3900123456</MST></NBan>"
+        + "<NMua><Ten>Ủy ban nhân dân huyện Gò Dầu</Ten><MST>3900987654</MST></NMua>"
+        + "<TToan><TgTTTBSo>11440000</TgTTTBSo><TgTTTBChu>Mười một triệu bốn trăm bốn mươi nghìn đồng</TgTTTBChu></TToan></NDHDon>\n"
+        + "  </DLHDon>\n  <DSCKS><NBan/><NMua/></DSCKS>\n</HDon>\n";
+
+    /// <summary>E-invoice: the seller (organisation) signs into DSCKS/NBan, the buyer (leader) into DSCKS/NMua; XAdES B-B of the declaration.</summary>
+    public static async Task<DemoCommand.DemoRow> RunEInvoiceAndXadesAsync(DemoCommand.DemoContext demo)
+    {
+        var ctx = demo.Cli;
+        var ct = ctx.CancellationToken;
+        var utf8 = new UTF8Encoding(false);
+        var options = new SignatureOptions();
+        using var leader = demo.Pki.Leader.CreateSigner();
+        using var org = demo.Pki.Organization.CreateSigner();
+
+        var invoice = await new XmlSigner(XmlSignatureProfile.EInvoice, options).SignAsync(utf8.GetBytes(EInvoice), org, "hoa-don.xml", ct);
+        invoice = await new XmlSigner(XmlSignatureProfile.EInvoiceBuyer, options).SignAsync(invoice, leader, "hoa-don.xml", ct);
+        var invoiceSigned = Path.Combine(demo.Directory, "hoa-don.signed.xml");
+        await AtomicFile.WriteAllBytesAsync(invoiceSigned, invoice, ct);
+        var invoiceReport = await VerifyCommand.VerifyAsync(invoiceSigned, null, demo.Validator, ctx);
+
+        var xades = await new XmlSigner(XmlSignatureProfile.XadesEnveloped, options).SignAsync(utf8.GetBytes(TaxDeclaration), leader, "to-khai-842.xml", ct);
+        var xadesSigned = Path.Combine(demo.Directory, "to-khai-842.xades.xml");
+        await AtomicFile.WriteAllBytesAsync(xadesSigned, xades, ct);
+        var xadesReport = await VerifyCommand.VerifyAsync(xadesSigned, null, demo.Validator, ctx);
+
+        bool ok = invoiceReport.Indication != Indication.TotalFailed && invoiceReport.Signatures.Count == 2
+                  && xadesReport.Indication != Indication.TotalFailed && xadesReport.Signatures.Count == 1;
+        string result = "einvoice NBan+NMua " + Describe(invoiceReport) + " (" + invoiceReport.Signatures.Count + "), XAdES B-B " + Describe(xadesReport);
+        return new DemoCommand.DemoRow("XMLDSig e-invoice, XAdES", Path.GetFileName(invoiceSigned) + ", " + Path.GetFileName(xadesSigned), result, ok);
+    }
 
     public static async Task<DemoCommand.DemoRow> RunAsync(DemoCommand.DemoContext demo)
     {
