@@ -196,7 +196,7 @@ public sealed class XmlSigner
     internal static XmlElement FindSignature(XmlDocument doc, string id) =>
         doc.GetElementsByTagName("Signature", XmlDsig.Namespace).OfType<XmlElement>().First(s => s.GetAttribute("Id") == id);
 
-    private static string Unique(string id, Dictionary<string, List<XmlElement>> taken)
+    internal static string Unique(string id, Dictionary<string, List<XmlElement>> taken)
     {
         if (!taken.ContainsKey(id)) return id;
         for (int i = 2; ; i++) if (!taken.ContainsKey(id + "-" + i.ToString(CultureInfo.InvariantCulture))) return id + "-" + i.ToString(CultureInfo.InvariantCulture);
