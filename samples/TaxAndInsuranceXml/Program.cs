@@ -18,7 +18,9 @@
 //   $V token import-cert --module $M --token VNGOVSIGN --pin 123456 --key ke-toan --cert ke-toan.pem
 //   cat pki/ca.pem pki/root.pem > cas.pem
 //   dotnet run --project samples/TaxAndInsuranceXml -- $M VNGOVSIGN 123456 ke-toan samples/TaxAndInsuranceXml/data/tax-842.xml tax.signed.xml cas.pem
-// SOFTHSM2_CONF must be exported before the process starts (the native module reads the C environment).
+// SOFTHSM2_CONF must be exported before the process starts (the native module reads the C environment). Run so on
+// 2026-12-04 (SoftHSM2 2.6.1): both files VALID, and xmlsec1 accepts both. Without `$V pki serve --dir pki` running,
+// the revocation check cannot reach the test OCSP/CRL and the report says so in warnings (soft-fail).
 using System.Globalization;
 using VnGovSign;
 using VnGovSign.Formats.Xml;
