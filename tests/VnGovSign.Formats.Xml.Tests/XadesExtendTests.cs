@@ -136,6 +136,25 @@ public sealed class XadesExtendTests : IClassFixture<XadesRespondersFixture>
     }
 
     [Fact]
+    public async Task A_foreign_xades_prefix_gets_its_own_declaration_on_the_inserted_properties()
+    {
+        // Another tool's prefix for the XAdES namespace ("etsi"): the inserted markup must declare "xades" itself.
+        // (Renaming the prefix changes SignedProperties' canonical bytes, so only the timestamp is judged here.)
+        var bb = S(await _f.SignAsync(SignatureLevel.BaselineB, XmlFixture.Data("tax-842.xml")))
+            .Replace("xmlns:xades=", "xmlns:etsi=").Replace("<xades:", "<etsi:").Replace("</xades:", "</etsi:");
+        var bt = await Extender(collector: false).ExtendAsync(B(bb), SignatureLevel.BaselineT, "etsi.xml");
+        Assert.Contains("<xades:UnsignedProperties xmlns:xades=\"" + XmlDsig.XadesNamespace + "\">", S(bt));
+        var doc = new System.Xml.XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        doc.LoadXml(S(bt));
+        var sts = Assert.Single(doc.GetElementsByTagName("SignatureTimeStamp", XmlDsig.XadesNamespace).OfType<System.Xml.XmlElement>());
+        Assert.Equal(XmlDsig.Namespace, sts.FirstChild!.NamespaceURI); // CanonicalizationMethod stays in XML-DSig
+        var s = Assert.Single((await _f.Validator(RevocationMode.Online).ValidateAsync(bt, "etsi.xml")).Signatures);
+        Assert.Contains(s.Messages, m => m.Key == MessageKeys.TimestampValid);
+        Assert.DoesNotContain(s.Messages, m => m.Key == MessageKeys.TimestampImprintMismatch);
+        Assert.Equal("B-T", s.Level);
+    }
+
+    [Fact]
     public async Task Files_are_written_whole_and_a_refused_extension_writes_nothing()
     {
         var dir = Path.Combine(_f.Dir, "files");
