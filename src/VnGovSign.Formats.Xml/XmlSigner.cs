@@ -140,17 +140,22 @@ public sealed class XmlSigner
         var doc1 = XmlSource.Parse(Compose(template), name);
         var sig1 = FindSignature(doc1, sigId);
         var ids1 = DsigProcessor.IndexIds(doc1);
+        var signedInfo = Child(sig1, "SignedInfo");
+        var digestValues = Children(signedInfo).Where(e => e.LocalName == "Reference" && e.NamespaceURI == XmlDsig.Namespace)
+            .Select(e => Child(e, "DigestValue")).ToList();
         for (int i = 0; i < parts.References.Count; i++)
         {
             var r = parts.References[i];
             XmlElement? target = r.Id is null ? null : ids1[r.Id][0];
             byte[] octets = DsigProcessor.ReferenceOctets(doc1, sig1, target, r.Transforms);
-            template = template.Replace(SignatureParts.DigestSlot(i), Convert.ToBase64String(Digests.Compute(hash, octets)));
+            string value = Convert.ToBase64String(Digests.Compute(hash, octets));
+            template = template.Replace(SignatureParts.DigestSlot(i), value);
+            // No reference covers SignedInfo (the enveloped transform or its target leaves it out), so the DOM
+            // can take the value in place: SignedInfo below is then what a new parse of the template would give.
+            digestValues[i].InnerText = value;
         }
 
-        // 5. SignedInfo's digest.
-        var doc2 = XmlSource.Parse(Compose(template), name);
-        var signedInfo = Child(FindSignature(doc2, sigId), "SignedInfo");
+        // 5. SignedInfo's digest (on the same DOM: a second parse of a 5 MB document cost ~15% of signing it).
         byte[] c14n = DsigProcessor.CanonicalizeElement(signedInfo, Profile.Canonicalization);
         byte[] digest = Digests.Compute(hash, c14n);
         return new PreparedXmlSignature(document, name, edits, containerSpan, open, close, template, sigId, digest, hash, Options.Padding, keyAlgorithm,
@@ -196,7 +201,7 @@ public sealed class XmlSigner
     internal static XmlElement FindSignature(XmlDocument doc, string id) =>
         doc.GetElementsByTagName("Signature", XmlDsig.Namespace).OfType<XmlElement>().First(s => s.GetAttribute("Id") == id);
 
-    private static string Unique(string id, Dictionary<string, List<XmlElement>> taken)
+    internal static string Unique(string id, Dictionary<string, List<XmlElement>> taken)
     {
         if (!taken.ContainsKey(id)) return id;
         for (int i = 2; ; i++) if (!taken.ContainsKey(id + "-" + i.ToString(CultureInfo.InvariantCulture))) return id + "-" + i.ToString(CultureInfo.InvariantCulture);

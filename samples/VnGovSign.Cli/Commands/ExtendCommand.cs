@@ -1,6 +1,10 @@
 using System.CommandLine;
 using VnGovSign.Formats.Pdf;
+using VnGovSign.Formats.Xml;
 using VnGovSign.IO;
+using VnGovSign.Revocation;
+using VnGovSign.Trust;
+using VnGovSign.Validation;
 
 namespace VnGovSign.Cli.Commands;
 
@@ -14,11 +18,21 @@ internal interface IDocumentExtender
     Task ExtendAsync(string input, string output, SignatureLevel level, SignatureOptions options, CliContext ctx);
 }
 
-/// <summary><c>vngovsign extend IN OUT --level B-LT|B-LTA [--tsa URL]</c>: raises the level of a signed file's signatures.</summary>
+/// <summary><c>vngovsign extend IN OUT --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM]...</c>: raises the level of a signed file's signatures.</summary>
 internal static class ExtendCommand
 {
     /// <summary>The formats <c>extend</c> knows, in order (each format's issue adds one line).</summary>
-    internal static readonly List<IDocumentExtender> Extenders = new() { new PdfDocumentExtender() };
+    internal static readonly List<IDocumentExtender> Extenders = new() { new PdfDocumentExtender(), new XmlDocumentExtender() };
+
+    /// <summary>
+    /// Extra anchors along which validation data is collected (XML: the signature carries no root). The built-in
+    /// anchors are always used; collecting is not a trust decision, <c>verify</c> makes that.
+    /// </summary>
+    internal static readonly Option<string[]> Trust = new("--trust")
+    {
+        Description = "Chứng thư gốc để thu thập dữ liệu kiểm tra (PEM/DER; ngoài bộ gốc tích hợp) / root to collect validation data along (PEM or DER; besides the built-in anchors)",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public static Command Create()
     {
@@ -26,7 +40,7 @@ internal static class ExtendCommand
         var output = new Argument<string>("output") { Description = "Tệp kết quả / output file" };
         var level = new Option<string>("--level") { Description = "B-T | B-LT | B-LTA", Required = true };
         var tsa = new Option<string?>("--tsa") { Description = "URL máy chủ dấu thời gian (RFC 3161) / timestamp server URL" };
-        var cmd = new Command("extend", "Nâng mức chữ ký đã có (B-LT: dữ liệu kiểm tra; B-LTA: dấu thời gian lưu trữ) / raise the level of existing signatures") { input, output, level, tsa };
+        var cmd = new Command("extend", "Nâng mức chữ ký đã có (B-T: dấu thời gian; B-LT: dữ liệu kiểm tra; B-LTA: dấu thời gian lưu trữ) / raise the level of existing signatures") { input, output, level, tsa, Trust };
         CliRunner.SetHandler(cmd, async ctx =>
         {
             var from = ctx.Get(input)!;
@@ -62,4 +76,30 @@ internal sealed class PdfDocumentExtender : IDocumentExtender
 
     public Task ExtendAsync(string input, string output, SignatureLevel level, SignatureOptions options, CliContext ctx) =>
         new PadesExtender(options) { ValidationDataSource = PdfValidationData.Online() }.ExtendAsync(input, output, level, ctx.CancellationToken);
+}
+
+/// <summary>
+/// XML: the XAdES signatures are raised by <see cref="XadesExtender"/> (only unsigned properties are added, every
+/// other byte is kept). Validation data is collected along the built-in anchors plus <c>--trust</c>.
+/// </summary>
+internal sealed class XmlDocumentExtender : IDocumentExtender
+{
+    public bool CanExtend(string path, ReadOnlySpan<byte> head) => new XmlDocumentVerifier().CanVerify(path, head);
+
+    public async Task ExtendAsync(string input, string output, SignatureLevel level, SignatureOptions options, CliContext ctx)
+    {
+        var trust = TrustStore.BuiltIn(TrustWorld.ChuyenDung | TrustWorld.CongCong);
+        foreach (var file in ctx.Get(ExtendCommand.Trust) ?? Array.Empty<string>()) trust = trust.WithFile(file);
+        var extender = new XadesExtender(options)
+        {
+            ValidationDataCollector = level >= SignatureLevel.BaselineLT
+                ? new ValidationDataCollector(trust, ValidationPolicy.Default with { Revocation = RevocationMode.Online })
+                : null,
+        };
+        try { await extender.ExtendAsync(input, output, level, ctx.CancellationToken); }
+        catch (InvalidInputException e) when (e.MessageKey == MessageKeys.NoChain)
+        {
+            throw new InvalidInputException(CliMessages.Resources, "ExtendNoChain", e, e.GetMessage(ctx.Culture));
+        }
+    }
 }
