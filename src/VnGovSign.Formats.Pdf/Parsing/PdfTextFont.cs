@@ -84,7 +84,8 @@ internal sealed class PdfTextFont
         {
             double k = subtype == "Type3" ? t.GlyphScale : 0.001;
             if (Number(f, descriptor["Ascent"]) is { } asc && asc * k > 0.05 && asc * k < 3) t.Ascent = asc * k;
-            if (Number(f, descriptor["Descent"]) is { } desc && desc * k < 0 && desc * k > -3) t.Descent = desc * k;
+            // Some writers (PDFsharp among them) give /Descent as a positive number: it still means below the baseline.
+            if (Number(f, descriptor["Descent"]) is { } desc && Math.Abs(desc * k) > 0.001 && Math.Abs(desc * k) < 3) t.Descent = -Math.Abs(desc * k);
         }
         else DefaultMetrics(baseFont, t);
         if (f.Resolve(font["ToUnicode"]) is PdfStream tu)
