@@ -139,6 +139,28 @@ public sealed class TextLocatorTests
         }
     }
 
+    [Theory]
+    [InlineData("Helvetica")]
+    [InlineData("Helvetica-Bold")]
+    [InlineData("Times-Roman")]
+    [InlineData("Times-BoldItalic")]
+    [InlineData("Courier")]
+    [InlineData("Arial,Bold")]
+    public void Standard_14_fonts_without_Widths_use_their_metrics(string baseFont)
+    {
+        var pdf = Simple("BT /F1 13 Tf 90 600 Td (Quyet dinh so 12/QD-UBND, trang 1) Tj 0 -30 Td (TM. UY BAN NHAN DAN) Tj ET",
+            more: new Dictionary<int, string> { [5] = "<< /Type /Font /Subtype /Type1 /BaseFont /" + baseFont + " /Encoding /WinAnsiEncoding >>" });
+        var (_, path, words) = Judge(pdf, "std14.pdf");
+        foreach (var phrase in new[] { "12/QD-UBND, trang 1", "UY BAN NHAN DAN" })
+        {
+            var found = PdfTextLocator.Find(path, phrase)!.Bounds;
+            var oracle = Oracle(words, phrase);
+            // Horizontal extent from the widths; the vertical extent depends on the ascent and descent each reader assumes.
+            Assert.True(Math.Abs(oracle.X - found.X) <= Tolerance && Math.Abs(oracle.Right - found.Right) <= Tolerance, baseFont + ": " + oracle + " vs " + found);
+            Assert.True(Math.Abs(oracle.Y - found.Y) <= 3 && Math.Abs(oracle.Top - found.Top) <= 3, baseFont + ": " + oracle + " vs " + found);
+        }
+    }
+
     [Fact]
     public void Kerning_inside_a_word_is_not_a_space_but_a_TJ_gap_or_a_move_is()
     {

@@ -221,17 +221,24 @@ internal sealed class PdfTextFont
         }
     }
 
-    /// <summary>Widths for a simple font without /Widths (the standard 14 fonts): Courier 600, Times from the bundled
-    /// metric-compatible Liberation Serif, anything else approximated by the same serif metrics.</summary>
+    /// <summary>
+    /// Widths for a simple font without /Widths (the standard 14 fonts): Courier 600, Times* and serif names from Times
+    /// metrics, anything else from Helvetica metrics (<see cref="StandardFontWidths"/>); bold and italic by name. The code's
+    /// Unicode text picks the width, so /Differences still find the right glyph's width.
+    /// </summary>
     private static Func<string, double> StandardWidths(string baseFont, PdfTextFont t)
     {
-        if (baseFont.IndexOf("Courier", StringComparison.OrdinalIgnoreCase) >= 0) return _ => 600;
-        return text =>
-        {
-            if (text.Length == 0) return 500;
-            try { return Appearance.PdfAppearanceFont.Default.MeasureWidth(text, 1000); }
-            catch (InvalidInputException) { return 500; }
-        };
+        int plus = baseFont.IndexOf('+');
+        var name = plus == 6 ? baseFont.Substring(7) : baseFont;
+        bool Has(string part) => name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
+        if (Has("Courier") || Has("Mono")) return _ => 600;
+        bool serif = Has("Times") || (Has("Serif") && !Has("Sans"));
+        bool bold = Has("Bold") || Has("Black") || Has("Heavy");
+        bool italic = Has("Italic") || Has("Oblique");
+        var table = serif
+            ? (bold ? (italic ? StandardFontWidths.SerifBoldItalic : StandardFontWidths.SerifBold) : italic ? StandardFontWidths.SerifItalic : StandardFontWidths.SerifRegular)
+            : (bold ? (italic ? StandardFontWidths.SansBoldItalic : StandardFontWidths.SansBold) : italic ? StandardFontWidths.SansItalic : StandardFontWidths.SansRegular);
+        return text => text.Length == 1 && Encodings.WinAnsiCode(text[0]) is { } c && c >= 32 ? table[c - 32] : 500;
     }
 
     private static void DefaultMetrics(string baseFont, PdfTextFont t)
@@ -400,6 +407,19 @@ internal static class Encodings
         if (code >= 0xA0 && code <= 0xFF) return ((char)code).ToString();
         return null;
     }
+
+    private static readonly Dictionary<char, int> Codes = BuildCodes();
+
+    private static Dictionary<char, int> BuildCodes()
+    {
+        var d = new Dictionary<char, int>();
+        for (int c = 32; c < 256; c++)
+            if (WinAnsi(c) is { Length: 1 } u && !d.ContainsKey(u[0])) d[u[0]] = c;
+        return d;
+    }
+
+    /// <summary>The WinAnsiEncoding code of a character, or null when WinAnsi has none.</summary>
+    public static int? WinAnsiCode(char c) => Codes.TryGetValue(c, out var code) ? code : null;
 
     /// <summary>The Unicode text of a glyph name: the Latin set, uniXXXX(XXXX…), uXXXX[XX], suffixes after '.' dropped, ligatures split at '_'.</summary>
     public static string GlyphName(string name)
