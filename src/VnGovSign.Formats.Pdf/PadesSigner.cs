@@ -94,7 +94,7 @@ public sealed class PadesSigner
         parameters ??= new PdfSignatureParameters();
         var file = PdfFile.Open(input, (input as FileStream)?.Name is { } n ? Path.GetFileName(n) : "PDF");
         // A text anchor (e.g. under "CHỦ TỊCH") becomes a page and a rectangle before anything is written.
-        var appearance = Appearance.PdfAnchorResolver.Resolve(file, parameters.Appearance);
+        var appearance = Appearance.PdfAnchorResolver.Resolve(file, parameters.Appearance, parameters.FieldName);
         var spec = new SignatureSpec
         {
             ContentsBytes = EstimateCmsSize(certificate, chain, Options.Level),

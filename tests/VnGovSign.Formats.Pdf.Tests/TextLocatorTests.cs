@@ -331,6 +331,31 @@ public sealed class TextLocatorTests
     }
 
     [Fact]
+    public async Task An_existing_empty_field_on_page_2_searches_page_2()
+    {
+        var font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+        var objects = new SortedDictionary<int, byte[]>
+        {
+            [1] = A("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [9 0 R] >> >>"),
+            [2] = A("<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 /MediaBox [0 0 595 842] /Resources << /Font << /F1 7 0 R >> >> >>"),
+            [3] = A("<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>"),
+            [4] = Stream("BT /F1 13 Tf 100 700 Td (GIAM DOC) Tj ET"),
+            [5] = A("<< /Type /Page /Parent 2 0 R /Contents 6 0 R /Annots [9 0 R] >>"),
+            [6] = Stream("BT /F1 13 Tf 350 300 Td (GIAM DOC) Tj ET"),
+            [7] = A(font),
+            [9] = A("<< /Type /Annot /Subtype /Widget /FT /Sig /T (LanhDao) /F 4 /P 5 0 R /Rect [0 0 0 0] >>"),
+        };
+        var pdf = Write(objects);
+        var words = Pdftotext(_f.Write(pdf, "field.pdf")).Where(w => w.Page == 2).ToList();
+        var title = Oracle(words, "GIAM DOC");
+        var look = new LeaderAppearance(PdfFiles.Image(false), Rect: new PdfRect(0, 0, 120, 40)) { Anchor = new PdfTextAnchor("GIAM DOC") };
+        var signed = await _f.SignAsync(pdf, _f.Pki.Leader, SignatureLevel.BaselineB, new PdfSignatureParameters { FieldName = "LanhDao", Appearance = look });
+        IndependentlyValid(signed, 1);
+        var w = WidgetRect(signed);
+        Assert.True(Math.Abs((w.X + w.Right) / 2 - (title.X + title.Right) / 2) <= Tolerance && w.Top <= title.Y, "widget " + w + " not under page 2's " + title);
+    }
+
+    [Fact]
     public async Task Text_not_found_is_a_typed_error_naming_text_and_file_and_writes_nothing()
     {
         var input = _f.Write(ByPdfSharp(Decision), "khong-co.pdf");

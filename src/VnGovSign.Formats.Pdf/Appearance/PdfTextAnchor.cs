@@ -74,7 +74,11 @@ public sealed record PdfTextAnchor(string Text)
 /// <summary>Turns an anchored leader or organisation appearance into one with a page and a rectangle, by searching the PDF.</summary>
 internal static class PdfAnchorResolver
 {
-    public static PdfSignatureAppearance? Resolve(PdfFile f, PdfSignatureAppearance? appearance)
+    /// <param name="f">The PDF being signed.</param>
+    /// <param name="appearance">The appearance; returned as it is unless it has an anchor.</param>
+    /// <param name="fieldName">The signature field signed: an existing empty field with a page puts the widget on that page, so
+    /// the text is searched there (unless the appearance names a page).</param>
+    public static PdfSignatureAppearance? Resolve(PdfFile f, PdfSignatureAppearance? appearance, string? fieldName = null)
     {
         var (anchor, page, rect) = appearance switch
         {
@@ -83,6 +87,12 @@ internal static class PdfAnchorResolver
             _ => (null, null, null),
         };
         if (anchor is null) return appearance;
+        if (page is null && fieldName is { Length: > 0 }
+            && f.Fields().FirstOrDefault(x => x.Name == fieldName && x.Type == "Sig" && x.Field["V"] is null).Field?["P"] is PdfReference fp)
+        {
+            int index = f.Pages().FindIndex(r => r.Number == fp.Number);
+            if (index >= 0) page = index + 1;
+        }
         if (string.IsNullOrWhiteSpace(anchor.Text)) throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.EmptyAnchor", null);
         var match = PdfTextLocator.Find(f, anchor.Text, page, anchor.IgnoreCase);
         if (match is null)
