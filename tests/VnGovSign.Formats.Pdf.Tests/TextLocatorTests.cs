@@ -238,6 +238,34 @@ public sealed class TextLocatorTests
         Assert.Null(PdfTextLocator.Find(path, "khong dong"));
     }
 
+    [Fact]
+    public void Random_content_never_crashes_or_hangs()
+    {
+        var rng = new Random(5);
+        var alphabet = A("BT ET Tj TJ Td TD Tm T* ' \" Tf Tc Tw Tz TL Ts cm q Q Do BI ID EI /F1 /X1 ( ) < > [ ] << >> { } 0 1 -2 3.5 .7 1e9 % \\ \n");
+        for (int i = 0; i < 300; i++)
+        {
+            var content = new byte[rng.Next(0, 400)];
+            for (int k = 0; k < content.Length; k++) content[k] = rng.Next(3) == 0 ? (byte)rng.Next(256) : alphabet[rng.Next(alphabet.Length)];
+            var pdf = Simple("", rawContent: PdfFiles.Concat(content, A(" BT /F1 12 Tf 100 100 Td (Cuoi trang) Tj ET")), resourcesExtra: " /XObject << /X1 7 0 R >>",
+                more: new Dictionary<int, string> { [7] = "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 7 0 R >> >> /Length 6 >>\nstream\n/X1 Do\nendstream" });
+            try { PdfTextLocator.Find(new MemoryStream(pdf), "Cuoi trang"); }
+            catch (InvalidInputException) { }
+        }
+    }
+
+    [Fact]
+    public void Searching_300_pages_reads_each_page_once_and_is_quick()
+    {
+        var path = _f.Write(PdfFiles.Classic(300), "300.pdf");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var match = PdfTextLocator.Find(path, "trang 300")!;
+        Assert.Equal(300, match.Page);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+        Near(Oracle(Pdftotext(path).Where(w => w.Page == 300).ToList(), "trang 300"), match.Bounds);
+        Assert.Equal(1, PdfTextLocator.Find(path, "trang 1")!.Page);
+    }
+
     [Theory]
     [InlineData("LZWDecode")]
     [InlineData("ASCIIHexDecode")]
