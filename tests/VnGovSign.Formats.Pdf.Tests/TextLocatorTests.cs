@@ -181,7 +181,7 @@ public sealed class TextLocatorTests
                    "1 begincodespacerange <0000> <FFFF> endcodespacerange\n" +
                    "1 beginbfrange <0001> <0002> [<1EE6> <0059>] endbfrange\n" +
                    "1 beginbfrange <0003> <0004> <0042> endbfrange\n" +
-                   "1 beginbfchar <0005> <0020> endbfchar\n" +
+                   "5 beginbfchar <0005> <0020> <0006> <0309> <0007> <0055> <0008> <0043> <0009> <0048> endbfchar\n" +
                    "endcmap CMapName currentdict /CMap defineresource pop end end\n";
         var cmapData = PdfFiles.Deflate(Encoding.ASCII.GetBytes(cmap));
         var form = "BT /T0 20 Tf 0 0 Td <000100020005000300040001> Tj ET";
@@ -192,11 +192,12 @@ public sealed class TextLocatorTests
             [2] = A("<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R /T0 7 0 R >> /XObject << /X1 11 0 R >> >> >>"),
             [3] = A("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 12 0 R] >>"),
             [4] = Stream("q BT /F1 12 Tf 72 760 Td (Mo "),
-            [12] = Stream("dau) Tj ET Q q 1 0 0 1 100 400 cm /X1 Do Q"),
+            // "CHỦ" with the hook above as its own zero-width glyph, moved back over the U (decomposed text, as some fonts draw it).
+            [12] = Stream("dau) Tj ET Q q 1 0 0 1 100 400 cm /X1 Do Q BT /T0 20 Tf 100 200 Td [<000800090007> 700 <0006>] TJ ET"),
             [5] = A("<< /Type /Font /Subtype /TrueType /BaseFont /LiberationSerif /FirstChar 32 /LastChar 255 /Widths " + Widths() + " /Encoding /WinAnsiEncoding /FontDescriptor 6 0 R >>"),
             [6] = A("<< /Type /FontDescriptor /FontName /LiberationSerif /Flags 34 /FontBBox [-177 -303 1007 981] /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 80 >>"),
             [7] = A("<< /Type /Font /Subtype /Type0 /BaseFont /TestCID /Encoding /Identity-H /DescendantFonts [8 0 R] /ToUnicode 9 0 R >>"),
-            [8] = A("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TestCID /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 10 0 R /DW 1000 /W [1 [700 650] 3 4 600 5 [250]] /CIDToGIDMap /Identity >>"),
+            [8] = A("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TestCID /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 10 0 R /DW 1000 /W [1 [700 650] 3 4 600 5 [250 0 700 650 700]] /CIDToGIDMap /Identity >>"),
             [9] = PdfFiles.Concat(A("<< /Length " + cmapData.Length + " /Filter /FlateDecode >>\nstream\n"), cmapData, A("\nendstream")),
             [10] = A("<< /Type /FontDescriptor /FontName /TestCID /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>"),
             [11] = PdfFiles.Concat(A("<< /Type /XObject /Subtype /Form /BBox [0 0 400 100] /Matrix [1 0 0 1 50 20] /Length " + form.Length + " >>\nstream\n"), A(form), A("\nendstream")),
@@ -207,6 +208,8 @@ public sealed class TextLocatorTests
         // 150 + 50 = x of the form's text; widths 700 650 | 250 | 600 600 700 at 20 pt; ascent 0.9, descent -0.2; baseline 420.
         Near(new PdfRect(150, 420 - 4, (0.7 + 0.65 + 0.25 + 0.6 + 0.6 + 0.7) * 20, 22), uy.Bounds, 0.01);
         Near(Oracle(words, "ỦY BCỦ"), uy.Bounds);
+        var chu = PdfTextLocator.Find(path, "CHỦ")!;
+        Near(new PdfRect(100, 196, (0.65 + 0.7 + 0.7) * 20, 22), chu.Bounds, 0.01);
         // The page text split over two content streams.
         Near(Oracle(words, "Mo dau"), PdfTextLocator.Find(path, "Mo dau")!.Bounds);
     }

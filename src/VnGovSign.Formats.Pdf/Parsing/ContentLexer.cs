@@ -2,12 +2,14 @@ namespace VnGovSign.Formats.Pdf.Parsing;
 
 /// <summary>
 /// Tokens of a content stream or CMap (ISO 32000-1 §7.8.2): operands (numbers, names, strings, arrays, dictionaries)
-/// and operators. Inline image data (BI … ID … EI) is skipped. A syntax error ends the stream (what came before stays).
+/// and operators. Inline image data (BI … ID … EI) is skipped. A syntax error skips a byte; after 64 of them the stream ends (what came before stays).
 /// </summary>
 internal sealed class ContentLexer
 {
     private readonly byte[] _data;
     private readonly PdfParser _p;
+    private const int MaxErrors = 64;
+    private int _errors;
 
     public ContentLexer(byte[] data)
     {
@@ -37,7 +39,10 @@ internal sealed class ContentLexer
             }
             catch (PdfSyntaxException)
             {
-                return false;
+                // Skip the byte and go on, a bounded number of times (an unterminated string is scanned to the end each time).
+                if (++_errors > MaxErrors) return false;
+                _p.Position = pos + 1;
+                continue;
             }
             var w = _p.ReadWord();
             if (w.Length == 0) { _p.Position = pos + 1; continue; }

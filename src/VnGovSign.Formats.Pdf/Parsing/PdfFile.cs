@@ -258,8 +258,9 @@ internal sealed class PdfFile
             var offs = new long[n];
             for (int i = 0; i < n; i++)
             {
-                nums[i] = int.Parse(hp.ReadWord(), CultureInfo.InvariantCulture);
-                offs[i] = long.Parse(hp.ReadWord(), CultureInfo.InvariantCulture);
+                if (!int.TryParse(hp.ReadWord(), NumberStyles.None, CultureInfo.InvariantCulture, out nums[i])
+                    || !long.TryParse(hp.ReadWord(), NumberStyles.None, CultureInfo.InvariantCulture, out offs[i]))
+                    throw new PdfSyntaxException("object stream " + streamNumber + ": bad header", 0);
             }
             os = (data, nums, offs, first);
             _objectStreams[streamNumber] = os;

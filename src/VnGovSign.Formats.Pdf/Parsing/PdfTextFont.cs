@@ -57,10 +57,12 @@ internal sealed class PdfTextFont
                     t._codespaces.Add((2, 0, 0xFFFF)); // Identity-H/V and the UCS2/UTF16 CMaps: two-byte codes
                     break;
                 case PdfStream s:
-                    var cmap = CMap.Parse(Data(f, s));
-                    t._codespaces = cmap.Codespaces.Count > 0 ? cmap.Codespaces : new List<(int, uint, uint)> { (2, 0, 0xFFFF) };
-                    t._cids = cmap.Cids;
-                    t.Vertical = (f.Resolve(s.Dictionary["WMode"]) as PdfNumber)?.IntValue == 1 || cmap.Vertical;
+                    CMap? cmap = null;
+                    try { cmap = CMap.Parse(Data(f, s)); }
+                    catch (Exception e) when (e is PdfSyntaxException or EndOfStreamException) { } // unreadable: two-byte identity
+                    t._codespaces = cmap is { Codespaces.Count: > 0 } ? cmap.Codespaces : new List<(int, uint, uint)> { (2, 0, 0xFFFF) };
+                    t._cids = cmap?.Cids;
+                    t.Vertical = (f.Resolve(s.Dictionary["WMode"]) as PdfNumber)?.IntValue == 1 || cmap?.Vertical == true;
                     break;
                 default:
                     t._codespaces.Add((2, 0, 0xFFFF));
@@ -91,7 +93,7 @@ internal sealed class PdfTextFont
         if (f.Resolve(font["ToUnicode"]) is PdfStream tu)
         {
             try { t._toUnicode = CMap.Parse(Data(f, tu)).Unicode; }
-            catch (PdfSyntaxException) { } // a broken or unsupported ToUnicode: the encoding still gives text for simple fonts
+            catch (Exception e) when (e is PdfSyntaxException or EndOfStreamException) { } // a broken or unsupported ToUnicode: the encoding still gives text for simple fonts
         }
         return t;
     }

@@ -135,7 +135,7 @@ namespace VnGovSign.Formats.Pdf.Parsing
                 data.Write(bytes, 0, bytes.Length);
                 data.WriteByte(10); // streams of an array are one content stream, split between tokens
             }
-            Run(data.ToArray(), resources, Matrix.Identity, 0);
+            Run(data.ToArray(), resources, new State(), 0);
             return _glyphs;
         }
 
@@ -162,9 +162,9 @@ namespace VnGovSign.Formats.Pdf.Parsing
             }
         }
 
-        private void Run(byte[] data, PdfDictionary? resources, Matrix start, int depth)
+        private void Run(byte[] data, PdfDictionary? resources, State start, int depth)
         {
-            var gs = new State { Ctm = start };
+            var gs = start;
             var stack = new Stack<State>();
             var tm = Matrix.Identity;
             var tlm = Matrix.Identity;
@@ -222,7 +222,7 @@ namespace VnGovSign.Formats.Pdf.Parsing
                             }
                         break;
                     case "Do":
-                        if (ops.Count >= 1 && ops[0] is PdfName xn) Form(resources, xn.Value, gs.Ctm, depth);
+                        if (ops.Count >= 1 && ops[0] is PdfName xn) Form(resources, xn.Value, gs, depth);
                         break;
                 }
                 ops.Clear();
@@ -242,7 +242,7 @@ namespace VnGovSign.Formats.Pdf.Parsing
             return font;
         }
 
-        private void Form(PdfDictionary? resources, string name, Matrix ctm, int depth)
+        private void Form(PdfDictionary? resources, string name, State state, int depth)
         {
             if (depth >= MaxFormDepth) return;
             var xobjects = _f.ResolveDictionary(resources?["XObject"]);
@@ -257,7 +257,10 @@ namespace VnGovSign.Formats.Pdf.Parsing
             var own = _f.ResolveDictionary(s.Dictionary["Resources"]) ?? resources;
             var data = Content(s);
             _openForms.Add(r.Number);
-            try { Run(data, own, m.Times(ctm), depth + 1); }
+            // The form starts from the current graphics state (text state included), its /Matrix put before the CTM.
+            var inner = state.Clone();
+            inner.Ctm = m.Times(state.Ctm);
+            try { Run(data, own, inner, depth + 1); }
             finally { _openForms.Remove(r.Number); }
         }
 
@@ -305,7 +308,10 @@ namespace VnGovSign.Formats.Pdf.Parsing
         {
             var sb = new StringBuilder();
             bool white = false;
-            foreach (var c in text.Normalize(NormalizationForm.FormC).Trim())
+            string nfc;
+            try { nfc = text.Normalize(NormalizationForm.FormC); }
+            catch (ArgumentException) { nfc = text; } // lone surrogates: compared as they are
+            foreach (var c in nfc.Trim())
             {
                 if (char.IsWhiteSpace(c)) { if (!white) sb.Append(' '); white = true; }
                 else { sb.Append(c); white = false; }
@@ -319,7 +325,9 @@ namespace VnGovSign.Formats.Pdf.Parsing
             var raw = new List<(char Char, int Glyph)>();
             for (int i = 0; i < glyphs.Count; i++)
             {
-                if (i > 0 && Gap(glyphs[i - 1], glyphs[i]) && (raw.Count == 0 || !char.IsWhiteSpace(raw[raw.Count - 1].Char))) raw.Add((' ', -1));
+                // A glyph that is only combining marks (a diacritic drawn as its own glyph, often moved back over its letter) never starts a word.
+                bool marks = glyphs[i].Text.Length > 0 && glyphs[i].Text.All(IsMark);
+                if (i > 0 && !marks && Gap(glyphs[i - 1], glyphs[i]) && (raw.Count == 0 || !char.IsWhiteSpace(raw[raw.Count - 1].Char))) raw.Add((' ', -1));
                 foreach (var c in glyphs[i].Text) raw.Add((c, i));
             }
             // NFC cluster by cluster (a base character and the marks after it), so composed and decomposed text match alike.
