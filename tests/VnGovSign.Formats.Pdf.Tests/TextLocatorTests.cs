@@ -102,6 +102,10 @@ public sealed class TextLocatorTests
         Assert.Null(PdfTextLocator.Find(path, "GIÁM ĐỐC", page: 2));
         var e = Assert.Throws<InvalidInputException>(() => PdfTextLocator.Find(path, "GIÁM ĐỐC", page: 4));
         Assert.Equal("PdfPageOutOfRange", e.MessageKey);
+        Assert.Equal("PdfPageOutOfRange", Assert.Throws<InvalidInputException>(() => PdfTextLocator.Find(path, "GIÁM ĐỐC", page: 0)).MessageKey);
+        var missing = Assert.Throws<InvalidInputException>(() => PdfTextLocator.Find(path + ".missing", "GIÁM ĐỐC"));
+        Assert.Contains(".missing", missing.GetMessage(CultureInfo.GetCultureInfo("en")));
+        Assert.Equal("PdfNotPdf", Assert.Throws<InvalidInputException>(() => PdfTextLocator.Find(new MemoryStream(A("not a pdf at all")), "x")).MessageKey);
     }
 
     /// <summary>Simple font (WinAnsi, /Widths): kerning in TJ, word gaps in TJ, Td/TD/T*/Tm, ' and ", Tc/Tw/Tz, cm scaling, q/Q.</summary>

@@ -17,9 +17,12 @@ namespace VnGovSign.Formats.Pdf
     /// </summary>
     /// <remarks>
     /// Matching: the search text and the page text are NFC-normalised; case-sensitive unless <c>ignoreCase</c>; a run of
-    /// white space in the search text matches any run of white space, or a visible gap between glyphs, or nothing. Not
-    /// supported: vertical writing (Identity-V text is skipped), content streams with filters other than FlateDecode
-    /// (refused), Type 3 glyph procedures (their widths are used, not their shapes), text drawn inside annotations.
+    /// white space in the search text matches any run of white space, or a visible gap between glyphs, or nothing. Glyph
+    /// boxes are advance width × the font descriptor's ascent and descent, as pdftotext computes them. Approximations: a
+    /// standard 14 font without /Widths is measured with Helvetica, Times or Courier metrics; StandardEncoding and
+    /// MacRomanEncoding are read as WinAnsi (quotes aside); predefined CMaps other than Identity are read as two-byte codes.
+    /// Not supported: vertical writing (Identity-V text is skipped), content streams with filters other than FlateDecode
+    /// (refused), Type 3 glyph shapes (their widths are used), text inside annotation appearances.
     /// </remarks>
     public static class PdfTextLocator
     {
@@ -58,11 +61,12 @@ namespace VnGovSign.Formats.Pdf
             if (page is { } p && (p < 1 || p > pages.Count))
                 throw new InvalidInputException(PdfMessages.Resources, "PdfPageOutOfRange", null, f.Name, p, pages.Count);
             int from = page ?? 1, to = page ?? pages.Count;
+            var fonts = new Dictionary<PdfDictionary, PdfTextFont>(); // shared by the pages: each font is read once
             for (int i = from; i <= to; i++)
             {
                 var dict = f.ResolveDictionary(pages[i - 1]);
                 if (dict is null) continue;
-                var glyphs = new PageTextReader(f, i).Read(dict);
+                var glyphs = new PageTextReader(f, i, fonts).Read(dict);
                 if (TextMatcher.Find(glyphs, needle, ignoreCase) is { } box) return new PdfTextMatch(i, box);
             }
             return null;
@@ -97,21 +101,22 @@ namespace VnGovSign.Formats.Pdf.Parsing
     internal sealed class PageTextReader
     {
         private const long MaxContentBytes = 64L << 20;
-        private const int MaxGlyphs = 2_000_000;
+        private const int MaxGlyphs = 500_000;
         private const int MaxFormDepth = 12;
         private const int MaxStack = 1024;
 
         private readonly PdfFile _f;
         private readonly int _pageNumber;
         private readonly List<TextGlyph> _glyphs = new();
-        private readonly Dictionary<PdfDictionary, PdfTextFont> _fonts = new();
+        private readonly Dictionary<PdfDictionary, PdfTextFont> _fonts;
         private readonly HashSet<int> _openForms = new();
         private long _decoded;
 
-        public PageTextReader(PdfFile f, int pageNumber)
+        public PageTextReader(PdfFile f, int pageNumber, Dictionary<PdfDictionary, PdfTextFont>? fonts = null)
         {
             _f = f;
             _pageNumber = pageNumber;
+            _fonts = fonts ?? new Dictionary<PdfDictionary, PdfTextFont>();
         }
 
         private sealed class State
