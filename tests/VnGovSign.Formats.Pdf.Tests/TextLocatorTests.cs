@@ -420,21 +420,28 @@ public sealed class TextLocatorTests
         Assert.False(File.Exists(output));
     }
 
-    [Fact]
-    public async Task Anchor_on_a_rotated_page_goes_under_the_text_as_displayed()
+    [Theory]
+    [InlineData(90, "0 1 -1 0 595 0", "500 300")]
+    [InlineData(180, "-1 0 0 -1 595 842", "300 500")]
+    [InlineData(270, "0 -1 1 0 0 842", "300 300")]
+    [InlineData(-90, "0 -1 1 0 0 842", "300 300")]
+    public async Task Anchor_on_a_rotated_page_goes_under_the_text_as_displayed(int rotate, string cm, string at)
     {
-        // /Rotate 90: the text is drawn turned a quarter counter-clockwise so that it reads upright on screen.
-        var pdf = Simple("q 0 1 -1 0 595 0 cm BT /F1 14 Tf 500 300 Td (CHU TICH) Tj ET Q", pageExtra: " /Rotate 90");
+        // The text is drawn turned against /Rotate so that it reads upright on screen.
+        var content = "q " + cm + " cm BT /F1 14 Tf " + at + " Td (CHU TICH) Tj ET Q";
+        var pdf = Simple(content, pageExtra: " /Rotate " + rotate);
         var match = PdfTextLocator.Find(new MemoryStream(pdf), "CHU TICH")!;
-        Near(Oracle(Pdftotext(_f.Write(Simple("q 0 1 -1 0 595 0 cm BT /F1 14 Tf 500 300 Td (CHU TICH) Tj ET Q"), "unrotated.pdf")), "CHU TICH"), match.Bounds);
+        Near(Oracle(Pdftotext(_f.Write(Simple(content), "unrotated.pdf")), "CHU TICH"), match.Bounds);
         var look = new LeaderAppearance(PdfFiles.Image(false), Rect: new PdfRect(0, 0, 120, 40)) { Anchor = new PdfTextAnchor("CHU TICH") };
         var signed = await _f.SignAsync(pdf, _f.Pki.Leader, SignatureLevel.BaselineB, new PdfSignatureParameters { Appearance = look });
         IndependentlyValid(signed, 1);
         var visible = new PdfRect(0, 0, 595, 842);
-        var text = PdfAppearanceRenderer.ToDisplay(match.Bounds, visible, 90);
-        var w = PdfAppearanceRenderer.ToDisplay(WidgetRect(signed), visible, 90);
+        int r = ((rotate % 360) + 360) % 360;
+        var text = PdfAppearanceRenderer.ToDisplay(match.Bounds, visible, r);
+        var w = PdfAppearanceRenderer.ToDisplay(WidgetRect(signed), visible, r);
         Assert.True(w.Top <= text.Y - 2 + 0.01 && w.Top >= text.Y - 2 - 40, "displayed widget " + w + " not under displayed text " + text);
         Assert.True(Math.Abs((w.X + w.Right) / 2 - (text.X + text.Right) / 2) <= 0.01);
+        Assert.True(text.Width > text.Height, "the text reads horizontally as displayed: " + text);
     }
 
     [Fact]
