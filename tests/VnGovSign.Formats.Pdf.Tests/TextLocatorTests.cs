@@ -348,6 +348,26 @@ public sealed class TextLocatorTests
     }
 
     [Fact]
+    public async Task Two_phase_signing_resolves_the_anchor_in_prepare_with_the_signer_text_below()
+    {
+        var pdf = ByPdfSharp(false, Decision);
+        var title = Oracle(Pdftotext(_f.Write(pdf, "two-phase.pdf")), "CHỦ TỊCH");
+        using var signer = _f.Pki.Leader.CreateSigner();
+        var pades = new PadesSigner(_f.Options(SignatureLevel.BaselineB));
+        var scratch = new MemoryStream();
+        var look = new LeaderAppearance(PdfFiles.Image(false), Rect: new PdfRect(0, 0, 150, 45)) { Anchor = new PdfTextAnchor("CHỦ TỊCH"), ShowSignerText = true };
+        var prepared = await pades.PrepareAsync(new MemoryStream(pdf), scratch, signer.Certificate, signer.Chain, signer.KeyAlgorithm,
+            new PdfSignatureParameters { Appearance = look });
+        await pades.CompleteAsync(scratch, prepared, await signer.SignDigestAsync(prepared.Digest, prepared.Hash, prepared.Padding));
+        var signed = scratch.ToArray();
+        IndependentlyValid(signed, 1);
+        var w = WidgetRect(signed);
+        // The image box hangs under the title; the "Ký bởi / Thời gian ký" block extends the widget further down.
+        Assert.True(w.Top <= title.Y - 2 + Tolerance && w.Height > 45, "widget " + w + " vs title " + title);
+        Assert.True(Math.Abs((w.X + w.Right) / 2 - (title.X + title.Right) / 2) <= Tolerance);
+    }
+
+    [Fact]
     public async Task Anchor_on_a_given_page_and_with_the_default_size()
     {
         var pdf = ByPdfSharp(false, new[] { new Line("KT. GIÁM ĐỐC", 100, 200) }, new[] { new Line("KT. GIÁM ĐỐC", 330, 600) });
