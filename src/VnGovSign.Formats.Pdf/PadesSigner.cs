@@ -93,6 +93,8 @@ public sealed class PadesSigner
         chain ??= Array.Empty<X509Certificate2>();
         parameters ??= new PdfSignatureParameters();
         var file = PdfFile.Open(input, (input as FileStream)?.Name is { } n ? Path.GetFileName(n) : "PDF");
+        // A text anchor (e.g. under "CHỦ TỊCH") becomes a page and a rectangle before anything is written.
+        var appearance = Appearance.PdfAnchorResolver.Resolve(file, parameters.Appearance, parameters.FieldName);
         var spec = new SignatureSpec
         {
             ContentsBytes = EstimateCmsSize(certificate, chain, Options.Level),
@@ -103,7 +105,7 @@ public sealed class PadesSigner
             ContactInfo = parameters.ContactInfo,
             SignerName = certificate.GetNameInfo(X509NameType.SimpleName, false),
             Certification = parameters.Certification,
-            Appearance = parameters.Appearance,
+            Appearance = appearance,
             Certificate = certificate,
         };
         var (update, sigNumber) = SignatureRevision.Build(file, spec);

@@ -33,7 +33,8 @@ public static class PdfAppearanceRenderer
     /// Computes where the widget goes (a pure function of the request): the widget's /Rect in user space and
     /// what is drawn inside. See docs/pdf-appearance.md for the rules of each kind.
     /// Throws <see cref="InvalidInputException"/> when a given rectangle does not lie on the page as displayed, when the
-    /// font lacks a character, or when a text line is too long.
+    /// font lacks a character, when a text line is too long, or when a <see cref="PdfTextAnchor"/> is still unresolved
+    /// (signing resolves it against the PDF first).
     /// </summary>
     public static PdfAppearancePlacement Layout(PdfAppearanceRequest request)
     {
@@ -42,6 +43,8 @@ public static class PdfAppearanceRenderer
         int rotation = page.NormalizedRotation;
         if (request.Appearance is InvisibleAppearance)
             return new PdfAppearancePlacement(default, rotation, 0, 0, Array.Empty<string>());
+        if (request.Appearance is LeaderAppearance { Anchor: { } la }) throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.AnchorUnresolved", null, la.Text);
+        if (request.Appearance is OrganizationAppearance { Anchor: { } oa }) throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.AnchorUnresolved", null, oa.Text);
 
         var font = request.Font ?? PdfAppearanceFont.Default;
         var visible = page.VisibleBox;

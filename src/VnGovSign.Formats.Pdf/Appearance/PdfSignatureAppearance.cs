@@ -47,17 +47,29 @@ public abstract record PdfSignatureAppearance
     }
 
     /// <summary>
-    /// Builds an appearance from the CLI options <c>--appearance KIND --image PNG --page N --rect X,Y,W,H --doc-number TEXT</c>.
-    /// Null <paramref name="kind"/> means <c>leader</c> when an image is given, else <c>none</c>. A copy gets the copy form
-    /// <c>SAO Y</c> and the signer certificate's organisation; <paramref name="documentNumber"/> is drawn as its number.
-    /// Throws <see cref="InvalidInputException"/> for an unknown kind, a missing image or number, a bad rectangle or PNG.
+    /// Builds an appearance from the CLI options <c>--appearance KIND --image PNG --page N --rect X,Y,W,H --doc-number TEXT
+    /// --anchor-text TEXT</c>. Null <paramref name="kind"/> means <c>leader</c> when an image is given, else <c>none</c>. A copy
+    /// gets the copy form <c>SAO Y</c> and the signer certificate's organisation; <paramref name="documentNumber"/> is drawn as
+    /// its number. With <paramref name="anchorText"/> (leader and organisation only) the box is placed under that text
+    /// (<see cref="PdfTextAnchor"/>) and <paramref name="rect"/> gives only its size: <c>W,H</c>, or <c>X,Y,W,H</c> with X,Y
+    /// ignored; no rect = 170 × 60 pt; <paramref name="page"/> then limits the search to that page.
+    /// Throws <see cref="InvalidInputException"/> for an unknown kind, a missing image or number, a bad rectangle or PNG, or an
+    /// anchor text with another kind.
     /// </summary>
     public static PdfSignatureAppearance FromOptions(string? kind, string? imagePath = null, int? page = null, string? rect = null,
-        string? documentNumber = null, bool showSignerText = false)
+        string? documentNumber = null, bool showSignerText = false, string? anchorText = null)
     {
         kind = kind?.Trim().ToLowerInvariant();
         kind ??= imagePath is null ? "none" : "leader";
-        PdfRect? box = rect is null ? null : PdfRect.Parse(rect);
+        PdfTextAnchor? anchor = null;
+        if (anchorText is not null)
+        {
+            if (kind is not ("leader" or "organization" or "organisation"))
+                throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.AnchorNotSupported", null, kind);
+            if (string.IsNullOrWhiteSpace(anchorText)) throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.EmptyAnchor", null);
+            anchor = new PdfTextAnchor(anchorText);
+        }
+        PdfRect? box = rect is null ? null : anchor is null ? PdfRect.Parse(rect) : ParseSize(rect);
         switch (kind)
         {
             case "leader":
@@ -67,8 +79,8 @@ public abstract record PdfSignatureAppearance
                     throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.ImageRequired", null, kind);
                 var image = PngImage.Load(imagePath!);
                 return kind == "leader"
-                    ? new LeaderAppearance(image, page, box) { ShowSignerText = showSignerText }
-                    : new OrganizationAppearance(image, page, box) { ShowSignerText = showSignerText };
+                    ? new LeaderAppearance(image, page, box) { ShowSignerText = showSignerText, Anchor = anchor }
+                    : new OrganizationAppearance(image, page, box) { ShowSignerText = showSignerText, Anchor = anchor };
             case "attachment":
                 if (string.IsNullOrWhiteSpace(documentNumber))
                     throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.DocNumberRequired", null);
@@ -81,6 +93,15 @@ public abstract record PdfSignatureAppearance
                 throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.UnknownKind", null, kind);
         }
     }
+
+    /// <summary>The box size for an anchored appearance: <c>W,H</c>, or <c>X,Y,W,H</c> with X,Y ignored.</summary>
+    private static PdfRect ParseSize(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2 && PdfRect.TryParse("0,0," + text, out var r)) return r;
+        if (parts.Length == 4 && PdfRect.TryParse(text, out var full)) return new PdfRect(0, 0, full.Width, full.Height);
+        throw new InvalidInputException(AppearanceMessages.Resources, "Appearance.BadAnchorSize", null, text);
+    }
 }
 
 /// <summary>
@@ -92,6 +113,12 @@ public abstract record PdfSignatureAppearance
 /// <param name="Rect">The box between the signer's title and name; null = the default box.</param>
 public sealed record LeaderAppearance(PngImage Image, int? Page = null, PdfRect? Rect = null) : PdfSignatureAppearance
 {
+    /// <summary>
+    /// Places the box by a text on the page instead (e.g. under the title <c>CHỦ TỊCH</c>): then <see cref="Rect"/> gives only
+    /// the size (X,Y ignored; null = 170 × 60 pt) and <see cref="Page"/>, when set, is the only page searched. Resolved when signing.
+    /// </summary>
+    public PdfTextAnchor? Anchor { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "leader";
 }
@@ -106,6 +133,13 @@ public sealed record LeaderAppearance(PngImage Image, int? Page = null, PdfRect?
 /// <param name="Rect">Where to put the seal when no leader signature exists (or to override it); null = over the leader.</param>
 public sealed record OrganizationAppearance(PngImage Seal, int? Page = null, PdfRect? Rect = null) : PdfSignatureAppearance
 {
+    /// <summary>
+    /// Places the seal's box by a text on the page (overriding the place over the leader's signature): then <see cref="Rect"/>
+    /// gives only the size (X,Y ignored; null = 170 × 60 pt) and <see cref="Page"/>, when set, is the only page searched.
+    /// Resolved when signing.
+    /// </summary>
+    public PdfTextAnchor? Anchor { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "organization";
 }

@@ -258,8 +258,9 @@ internal sealed class PdfFile
             var offs = new long[n];
             for (int i = 0; i < n; i++)
             {
-                nums[i] = int.Parse(hp.ReadWord(), CultureInfo.InvariantCulture);
-                offs[i] = long.Parse(hp.ReadWord(), CultureInfo.InvariantCulture);
+                if (!int.TryParse(hp.ReadWord(), NumberStyles.None, CultureInfo.InvariantCulture, out nums[i])
+                    || !long.TryParse(hp.ReadWord(), NumberStyles.None, CultureInfo.InvariantCulture, out offs[i]))
+                    throw new PdfSyntaxException("object stream " + streamNumber + ": bad header", 0);
             }
             os = (data, nums, offs, first);
             _objectStreams[streamNumber] = os;
@@ -290,30 +291,35 @@ internal sealed class PdfFile
     /// <summary>The raw (encoded) data of a stream.</summary>
     public byte[] RawData(PdfStream s) => s.Data ?? Source.Read(s.DataOffset, checked((int)s.Length));
 
-    /// <summary>The decoded data of a stream (FlateDecode with PNG predictors; no filter).</summary>
-    public byte[] Decode(PdfStream s, string what)
+    /// <summary>The names of a stream's filters, in order (empty when unfiltered).</summary>
+    public string[] FilterNames(PdfStream s) => Resolve(s.Dictionary["Filter"]) switch
+    {
+        PdfName n => new[] { n.Value },
+        PdfArray a => a.Items.Select(x => (Resolve(x) as PdfName)?.Value ?? "").ToArray(),
+        _ => Array.Empty<string>(),
+    };
+
+    /// <summary>
+    /// The decoded data of a stream (FlateDecode with PNG predictors; no filter). With <paramref name="maxLength"/>,
+    /// decompression stops with a <see cref="PdfSyntaxException"/> once the output would exceed it (a zip bomb never fills memory).
+    /// </summary>
+    public byte[] Decode(PdfStream s, string what, long maxLength = long.MaxValue)
     {
         var raw = RawData(s);
-        var filter = Resolve(s.Dictionary["Filter"]);
-        var names = filter switch
-        {
-            PdfName n => new[] { n.Value },
-            PdfArray a => a.Items.Select(x => (Resolve(x) as PdfName)?.Value ?? "").ToArray(),
-            _ => Array.Empty<string>(),
-        };
+        var names = FilterNames(s);
         var parms = Resolve(s.Dictionary["DecodeParms"]);
         var data = raw;
         for (int i = 0; i < names.Length; i++)
         {
             if (names[i] != "FlateDecode" && names[i] != "Fl") throw new PdfSyntaxException(what + ": unsupported filter /" + names[i], s.DataOffset);
-            data = Inflate(data, s.DataOffset);
+            data = Inflate(data, s.DataOffset, maxLength);
             var dp = parms is PdfArray pa ? ResolveDictionary(pa.Count > i ? pa[i] : null) : parms as PdfDictionary;
             if (dp is not null) data = Unpredict(data, dp, s.DataOffset);
         }
         return data;
     }
 
-    private static byte[] Inflate(byte[] data, long at)
+    private static byte[] Inflate(byte[] data, long at, long maxLength)
     {
         if (data.Length < 2) return Array.Empty<byte>();
         try
@@ -321,7 +327,13 @@ internal sealed class PdfFile
             using var input = new MemoryStream(data, 2, data.Length - 2); // skip the zlib header
             using var z = new DeflateStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream();
-            z.CopyTo(output);
+            var buffer = new byte[81920];
+            int n;
+            while ((n = z.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (output.Length + n > maxLength) throw new PdfSyntaxException("decompressed stream larger than " + maxLength.ToString(CultureInfo.InvariantCulture) + " bytes", at);
+                output.Write(buffer, 0, n);
+            }
             return output.ToArray();
         }
         catch (InvalidDataException e)
