@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -329,31 +330,43 @@ internal static class SignatureRevision
 
         using var h = Digests.Create(hash);
         f.Stream.Position = 0;
-        // Two buffers: block k is written on a pool thread while this thread hashes it and reads block k+1,
-        // so copying the prefix costs about what hashing it costs. Memory stays 2 × 1 MB whatever the file size.
-        var current = new byte[1 << 20];
-        var next = new byte[1 << 20];
+        // Two buffers: block k is written on a pool thread while this thread hashes it and reads block k+1.
+        // Memory stays 2 × 1 MB whatever the file size; the buffers come from the shared pool, so a signature
+        // allocates no large-object-heap arrays (which would cost a gen-2 collection per signature).
+        int blockSize = (int)Math.Max(1, Math.Min(1 << 20, baseLength));
+        var current = ArrayPool<byte>.Shared.Rent(blockSize);
+        var next = ArrayPool<byte>.Shared.Rent(blockSize);
         long left = baseLength;
-        int n = await ReadBlockAsync(f.Stream, current, (int)Math.Min(current.Length, left), ct).ConfigureAwait(false);
-        while (n > 0)
+        try
         {
-            left -= n;
-            var block = current;
-            int count = n;
-            var write = Task.Run(() => output.Write(block, 0, count), ct);
-            int m;
-            try
+            int n = await ReadBlockAsync(f.Stream, current, (int)Math.Min(blockSize, left), ct).ConfigureAwait(false);
+            while (n > 0)
             {
-                h.AppendData(block, 0, count);
-                m = left > 0 ? await ReadBlockAsync(f.Stream, next, (int)Math.Min(next.Length, left), ct).ConfigureAwait(false) : 0;
+                left -= n;
+                var block = current;
+                int count = n;
+                var write = Task.Run(() => output.Write(block, 0, count), ct);
+                int m;
+                try
+                {
+                    h.AppendData(block, 0, count);
+                    m = left > 0 ? await ReadBlockAsync(f.Stream, next, (int)Math.Min(blockSize, left), ct).ConfigureAwait(false) : 0;
+                }
+                finally
+                {
+                    await write.ConfigureAwait(false);
+                }
+                current = next;
+                next = block;
+                n = m;
             }
-            finally
-            {
-                await write.ConfigureAwait(false);
-            }
-            current = next;
-            next = block;
-            n = m;
+        }
+        finally
+        {
+            // Every write has completed here (awaited above), so nothing still reads the buffers; they are
+            // cleared so that no document bytes stay in the shared pool.
+            ArrayPool<byte>.Shared.Return(current, clearArray: true);
+            ArrayPool<byte>.Shared.Return(next, clearArray: true);
         }
         if (left != 0) throw new EndOfStreamException();
         h.AppendData(bytes, 0, contents);
