@@ -154,9 +154,9 @@ public sealed class PadesExtender
         var buffer = new byte[1 << 16];
         while (count > 0)
         {
-            int n = await from.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, count), ct).ConfigureAwait(false);
+            int n = await BlockIo.ReadAsync(from, buffer, 0, (int)Math.Min(buffer.Length, count), ct).ConfigureAwait(false);
             if (n <= 0) throw new EndOfStreamException();
-            await to.WriteAsync(buffer, 0, n, ct).ConfigureAwait(false);
+            await BlockIo.WriteAsync(to, buffer, 0, n, ct).ConfigureAwait(false);
             count -= n;
         }
     }

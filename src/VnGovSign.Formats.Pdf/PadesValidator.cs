@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using VnGovSign.Cms;
 using VnGovSign.Formats.Pdf.Parsing;
+using VnGovSign.Formats.Pdf.Writing;
 using VnGovSign.Timestamps;
 using VnGovSign.Validation;
 
@@ -225,18 +227,25 @@ public sealed class PadesValidator
     private static async Task<byte[]> DigestAsync(PdfFile file, long[] br, HashAlgorithmName hash, CancellationToken ct)
     {
         using var h = Digests.Create(hash);
-        var buffer = new byte[1 << 16];
-        foreach (var (start, length) in new[] { (br[0], br[1]), (br[2], br[3]) })
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            file.Stream.Position = start;
-            long left = length;
-            while (left > 0)
+            foreach (var (start, length) in new[] { (br[0], br[1]), (br[2], br[3]) })
             {
-                int n = await file.Stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), ct).ConfigureAwait(false);
-                if (n <= 0) throw new EndOfStreamException();
-                h.AppendData(buffer, 0, n);
-                left -= n;
+                file.Stream.Position = start;
+                long left = length;
+                while (left > 0)
+                {
+                    int n = await BlockIo.ReadAsync(file.Stream, buffer, 0, (int)Math.Min(1 << 20, left), ct).ConfigureAwait(false);
+                    if (n <= 0) throw new EndOfStreamException();
+                    h.AppendData(buffer, 0, n);
+                    left -= n;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // no document bytes left in the shared pool
         }
         return h.GetHashAndReset();
     }

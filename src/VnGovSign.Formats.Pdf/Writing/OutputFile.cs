@@ -21,8 +21,12 @@ internal static class OutputFile
                 await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
+#if NET
+            File.Move(temp, full, overwrite: true); // rename(2): the old file is replaced, never missing
+#else
             if (File.Exists(full)) File.Delete(full);
             File.Move(temp, full);
+#endif
         }
         finally
         {

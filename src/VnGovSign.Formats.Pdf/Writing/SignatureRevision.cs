@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -329,31 +330,25 @@ internal static class SignatureRevision
 
         using var h = Digests.Create(hash);
         f.Stream.Position = 0;
-        // Two buffers: block k is written on a pool thread while this thread hashes it and reads block k+1,
-        // so copying the prefix costs about what hashing it costs. Memory stays 2 × 1 MB whatever the file size.
-        var current = new byte[1 << 20];
-        var next = new byte[1 << 20];
+        // One pass: each 1 MB block is read, hashed and written. Memory stays 1 MB whatever the file size; the buffer
+        // comes from the shared pool, so a signature allocates no large-object-heap array. Writing block k on a
+        // second thread while hashing k+1 was measured (docs/performance.md): it did not pay on 2 shared cores.
+        int blockSize = (int)Math.Max(1, Math.Min(1 << 20, baseLength));
+        var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
         long left = baseLength;
-        int n = await ReadBlockAsync(f.Stream, current, (int)Math.Min(current.Length, left), ct).ConfigureAwait(false);
-        while (n > 0)
+        try
         {
-            left -= n;
-            var block = current;
-            int count = n;
-            var write = Task.Run(() => output.Write(block, 0, count), ct);
-            int m;
-            try
+            while (left > 0)
             {
-                h.AppendData(block, 0, count);
-                m = left > 0 ? await ReadBlockAsync(f.Stream, next, (int)Math.Min(next.Length, left), ct).ConfigureAwait(false) : 0;
+                int n = await ReadBlockAsync(f.Stream, buffer, (int)Math.Min(blockSize, left), ct).ConfigureAwait(false);
+                h.AppendData(buffer, 0, n);
+                await BlockIo.WriteAsync(output, buffer, 0, n, ct).ConfigureAwait(false);
+                left -= n;
             }
-            finally
-            {
-                await write.ConfigureAwait(false);
-            }
-            current = next;
-            next = block;
-            n = m;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // no document bytes left in the shared pool
         }
         if (left != 0) throw new EndOfStreamException();
         h.AppendData(bytes, 0, contents);
@@ -376,7 +371,7 @@ internal static class SignatureRevision
         int total = 0;
         while (total < count)
         {
-            int r = await s.ReadAsync(buffer, total, count - total, ct).ConfigureAwait(false);
+            int r = await BlockIo.ReadAsync(s, buffer, total, count - total, ct).ConfigureAwait(false);
             if (r <= 0) break;
             total += r;
         }
