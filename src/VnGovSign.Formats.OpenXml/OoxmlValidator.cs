@@ -106,35 +106,6 @@ public sealed class OoxmlValidator
         }
         if (signature.HasAttribute("Id")) report.Id = partName + "#" + signature.GetAttribute("Id");
 
-        // Certificates in KeyInfo; the signer is the one XAdES SigningCertificate names, else the first.
-        var certs = new List<X509Certificate2>();
-        foreach (XmlElement c in doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!)
-        {
-            try { certs.Add(new X509Certificate2(Convert.FromBase64String(c.InnerText.Trim()))); }
-            catch (Exception e) when (e is FormatException or CryptographicException) { /* reported below when no signer is left */ }
-        }
-        var certDigests = ReadSigningCertificateDigests(doc, ns);
-        X509Certificate2? signer = null;
-        bool? signingCertMatches = null;
-        if (certDigests.Count > 0)
-        {
-            signer = certs.FirstOrDefault(c => certDigests.Any(d => Digests.Compute(d.Hash, c.RawData).AsSpan().SequenceEqual(d.Value)));
-            signingCertMatches = signer is not null;
-        }
-        signer ??= certs.FirstOrDefault();
-        if (signer is null)
-        {
-            Fail(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, "NoKeyInfoCertificate", partName);
-            return report;
-        }
-        report.Signer = CertificateReport.From(signer);
-
-        // SigningTime (XAdES), else mdssi:SignatureTime.
-        var timeText = doc.SelectSingleNode("//xd:SignedProperties/xd:SignedSignatureProperties/xd:SigningTime", ns)?.InnerText
-                       ?? doc.SelectSingleNode("//mdssi:SignatureTime/mdssi:Value", ns)?.InnerText;
-        if (timeText is not null && DateTimeOffset.TryParse(timeText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var st))
-            report.SigningTime = st.ToUniversalTime();
-
         // SignedInfo.
         var c14n = signedInfo.SelectSingleNode("ds:CanonicalizationMethod", ns) as XmlElement;
         var sigMethod = (signedInfo.SelectSingleNode("ds:SignatureMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
@@ -168,6 +139,43 @@ public sealed class OoxmlValidator
             if (!CheckDigest(r, ns, XmlDsig.Canonicalize(target), report, uri)) Fail(Indication.TotalFailed, SubIndication.HashFailure, "ReferenceDigestMismatch", uri);
             referenced.Add(target);
         }
+        // XAdES properties the signature value does not cover (a second, unreferenced SignedProperties) would let
+        // anyone claim another signing time or certificate: refuse them.
+        foreach (XmlElement sp in doc.SelectNodes("//xd:SignedProperties", ns)!)
+            if (!referenced.Contains(sp)) Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SignedPropertiesNotSigned", sp.GetAttribute("Id"));
+
+        // SigningTime of the signed XAdES properties, else mdssi:SignatureTime of the signed package object:
+        // never from an element the signature value does not cover.
+        var signedProperties = referenced.FirstOrDefault(e => e.LocalName == "SignedProperties" && e.NamespaceURI == OpcNames.XadesNamespace);
+        var timeText = signedProperties?.SelectSingleNode("xd:SignedSignatureProperties/xd:SigningTime", ns)?.InnerText;
+        if (timeText is null)
+            foreach (var target in referenced)
+                if (target.SelectSingleNode("ds:SignatureProperties/ds:SignatureProperty/mdssi:SignatureTime/mdssi:Value", ns) is { } v) { timeText = v.InnerText; break; }
+        if (timeText is not null && DateTimeOffset.TryParse(timeText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var st))
+            report.SigningTime = st.ToUniversalTime();
+
+        // Certificates in KeyInfo; the signer is the one XAdES SigningCertificate names, else the first.
+        var certs = new List<X509Certificate2>();
+        foreach (XmlElement c in doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!)
+        {
+            try { certs.Add(new X509Certificate2(Convert.FromBase64String(c.InnerText.Trim()))); }
+            catch (Exception e) when (e is FormatException or CryptographicException) { /* reported below when no signer is left */ }
+        }
+        var certDigests = ReadSigningCertificateDigests(signedProperties, ns);
+        X509Certificate2? signer = null;
+        bool? signingCertMatches = null;
+        if (certDigests.Count > 0)
+        {
+            signer = certs.FirstOrDefault(c => certDigests.Any(d => Digests.Compute(d.Hash, c.RawData).AsSpan().SequenceEqual(d.Value)));
+            signingCertMatches = signer is not null;
+        }
+        signer ??= certs.FirstOrDefault();
+        if (signer is null)
+        {
+            Fail(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, "NoKeyInfoCertificate", partName);
+            return report;
+        }
+        report.Signer = CertificateReport.From(signer);
 
         // SignatureValue over the canonical SignedInfo.
         byte[] value;
@@ -342,10 +350,11 @@ public sealed class OoxmlValidator
         if (!CheckDigest(r, ns, data, report, uri)) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
     }
 
-    private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlDocument doc, XmlNamespaceManager ns)
+    private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlElement? signedProperties, XmlNamespaceManager ns)
     {
         var list = new List<(HashAlgorithmName, byte[])>();
-        var nodes = doc.SelectNodes("//xd:SignedSignatureProperties/xd:SigningCertificate/xd:Cert/xd:CertDigest | //xd:SignedSignatureProperties/xd:SigningCertificateV2/xd:Cert/xd:CertDigest", ns)!;
+        if (signedProperties is null) return list;
+        var nodes = signedProperties.SelectNodes("xd:SignedSignatureProperties/xd:SigningCertificate/xd:Cert/xd:CertDigest | xd:SignedSignatureProperties/xd:SigningCertificateV2/xd:Cert/xd:CertDigest", ns)!;
         foreach (XmlElement d in nodes)
         {
             var hash = XmlDsig.DigestFromUri((d.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "");

@@ -13,7 +13,8 @@ public sealed class TamperingTests
     private async Task<byte[]> Signed()
     {
         using var signer = _f.Pki.Leader.CreateSigner();
-        return await new OoxmlSigner().SignAsync(OfficeFiles.FixedDocx(), signer);
+        var clock = new FixedClock(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.FromHours(7)));
+        return await new OoxmlSigner(new SignatureOptions { Clock = clock }).SignAsync(OfficeFiles.FixedDocx(), signer);
     }
 
     private async Task<SignatureReport> One(byte[] package)
@@ -95,6 +96,25 @@ public sealed class TamperingTests
     }
 
     [Fact]
+    public async Task Unreferenced_second_SignedProperties_is_refused_and_never_read()
+    {
+        // Properties outside what SignedInfo references are not signed: a validator that read the first
+        // xd:SigningTime or xd:SigningCertificate in the document would report whatever an attacker put there.
+        var signed = await Signed();
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 1, 30, 0, TimeSpan.Zero), (await One(signed)).SigningTime);
+        const string fake = "<Object><xd:QualifyingProperties xmlns:xd=\"http://uri.etsi.org/01903/v1.3.2#\" Target=\"#idPackageSignature\">"
+            + "<xd:SignedProperties Id=\"idFakeProperties\"><xd:SignedSignatureProperties><xd:SigningTime>1999-01-01T00:00:00Z</xd:SigningTime>"
+            + "</xd:SignedSignatureProperties></xd:SignedProperties></xd:QualifyingProperties></Object>";
+        var sig = Zip.ReadText(signed, "_xmlsignatures/sig1.xml");
+        Assert.Contains("<Object><xd:QualifyingProperties", sig);
+        var bad = Zip.ReplaceText(signed, "_xmlsignatures/sig1.xml", "<Object><xd:QualifyingProperties", fake + "<Object><xd:QualifyingProperties");
+        var s = await One(bad);
+        AssertReason(s, SubIndication.FormatFailure, "SignedPropertiesNotSigned");
+        Assert.Contains(s.Messages, m => m.ToText(Messages.English).Contains("idFakeProperties"));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 1, 30, 0, TimeSpan.Zero), s.SigningTime); // from the signed properties only
+    }
+
+    [Fact]
     public async Task Removed_signature_part()
     {
         var bad = Zip.Rewrite(await Signed(), (n, b) => n == "_xmlsignatures/sig1.xml" ? null : b);
@@ -131,5 +151,12 @@ public sealed class TamperingTests
     {
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => _f.OoxmlValidator.ValidateAsync(Encoding.UTF8.GetBytes("PK but not a zip"), "x.docx"));
         Assert.Equal("NotAPackage", e.MessageKey);
+    }
+
+    private sealed class FixedClock : TimeProvider
+    {
+        private readonly DateTimeOffset _now;
+        public FixedClock(DateTimeOffset now) => _now = now;
+        public override DateTimeOffset GetUtcNow() => _now.ToUniversalTime();
     }
 }
