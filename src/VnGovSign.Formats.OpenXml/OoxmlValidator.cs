@@ -274,7 +274,12 @@ public sealed class OoxmlValidator
         return new CertificateValidator(Certificates.Trust, Certificates.Policy with { SuppliedData = data }, null, Certificates.Cache, Certificates.Clock);
     }
 
-    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri)
+    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri) =>
+        CheckDigest(reference, ns, hash => Digests.Compute(hash, data), report);
+
+    /// <summary>Compares a reference's DigestValue with <paramref name="digest"/>'s result for the reference's DigestMethod
+    /// (a part is hashed as it is inflated, never held whole in memory).</summary>
+    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, Func<HashAlgorithmName, byte[]> digest, SignatureReport report)
     {
         var method = (reference.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
         var hash = XmlDsig.DigestFromUri(method);
@@ -287,7 +292,7 @@ public sealed class OoxmlValidator
         byte[] expected;
         try { expected = Convert.FromBase64String(reference.SelectSingleNode("ds:DigestValue", ns)?.InnerText.Trim() ?? ""); }
         catch (FormatException) { return false; }
-        return Digests.Compute(hash.Value, data).AsSpan().SequenceEqual(expected);
+        return digest(hash.Value).AsSpan().SequenceEqual(expected);
     }
 
     private delegate void FailAction(Indication i, SubIndication s, string key, params object?[] args);
@@ -318,8 +323,21 @@ public sealed class OoxmlValidator
             fail(Indication.TotalFailed, SubIndication.HashFailure, "ContentTypeChanged", partName, signedType, actualType);
 
         var transforms = r.SelectNodes("ds:Transforms/ds:Transform", ns)!.OfType<XmlElement>().ToList();
-        byte[] data;
-        if (transforms.Count == 0) data = pkg.ReadPart(partName);
+        if (transforms.Count == 0)
+        {
+            bool same = CheckDigest(r, ns, hash =>
+            {
+                // A part whose compressed data is corrupt is not the part that was signed.
+                try
+                {
+                    using var part = pkg.OpenPart(partName);
+                    return PackageManifest.HashStream(hash, part);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException) { return Array.Empty<byte>(); }
+            }, report);
+            if (!same) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
+            return;
+        }
         else if (transforms[0].GetAttribute("Algorithm") == OpcNames.RelationshipTransformAlgorithm
                  && transforms.Skip(1).All(t => t.GetAttribute("Algorithm") == XmlDsig.C14N) && transforms.Count <= 2)
         {
@@ -332,7 +350,7 @@ public sealed class OoxmlValidator
                 fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipsChanged", partName);
                 return;
             }
-            data = RelationshipTransform.Apply(rels, ids, types);
+            var data = RelationshipTransform.Apply(rels, ids, types);
             // A relationship of a type Office signs, added after signing, brings in content the signer never saw.
             if (OpcPackage.SourceOf(partName) is { } source)
                 foreach (var rel in pkg.Relationships(source))
@@ -347,7 +365,6 @@ public sealed class OoxmlValidator
                 string.Join(", ", transforms.Select(t => t.GetAttribute("Algorithm"))));
             return;
         }
-        if (!CheckDigest(r, ns, data, report, uri)) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
     }
 
     private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlElement? signedProperties, XmlNamespaceManager ns)

@@ -67,6 +67,22 @@ public sealed class TamperingTests
     }
 
     [Fact]
+    public async Task Corrupt_compressed_data_of_a_signed_part_is_a_changed_part_not_a_crash()
+    {
+        var bad = await Signed();
+        // Flip bytes inside word/document.xml's deflate data, found from its local file header (PK\x03\x04).
+        var name = Encoding.ASCII.GetBytes("word/document.xml");
+        int at = -1;
+        for (int i = 0; i + 30 + name.Length < bad.Length; i++)
+            if (bad[i] == 0x50 && bad[i + 1] == 0x4B && bad[i + 2] == 3 && bad[i + 3] == 4
+                && BitConverter.ToUInt16(bad, i + 26) == name.Length && bad.AsSpan(i + 30, name.Length).SequenceEqual(name)) { at = i; break; }
+        Assert.True(at >= 0);
+        int data = at + 30 + name.Length + BitConverter.ToUInt16(bad, at + 28);
+        for (int k = 2; k < 12; k++) bad[data + k] ^= 0x5A;
+        AssertReason(await One(bad), SubIndication.HashFailure, "PartChanged");
+    }
+
+    [Fact]
     public async Task Removed_signed_part()
     {
         var bad = Zip.Rewrite(await Signed(), (n, b) => n == "word/styles.xml" ? null : b);
