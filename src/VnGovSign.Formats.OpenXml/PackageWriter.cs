@@ -40,7 +40,12 @@ internal static class PackageWriter
         };
         if (originRel is null)
             replaced["/_rels/.rels"] = AddRelationship(package, "/", OpcNames.OriginRelationshipType, "_xmlsignatures/origin.sigs");
-        var sigTarget = signaturePartName.Substring(signaturePartName.LastIndexOf('/') + 1);
+        // Relative to the origin part's folder, as Office writes it ("sig1.xml"); an origin elsewhere (e.g. the
+        // /package/services/digital-signature/origin.psdor of System.IO.Packaging) gets the absolute part name.
+        int slash = signaturePartName.LastIndexOf('/');
+        var sigTarget = string.Equals(origin.Substring(0, origin.LastIndexOf('/') + 1), signaturePartName.Substring(0, slash + 1), StringComparison.OrdinalIgnoreCase)
+            ? signaturePartName.Substring(slash + 1)
+            : signaturePartName;
         var originRelsXml = AddRelationship(package, origin, OpcNames.SignatureRelationshipType, sigTarget);
         replaced[originRels] = originRelsXml;
 

@@ -42,37 +42,44 @@ internal static class ZipRawCopy
             entries.Add(new Entry { Name = kv.Key, NewContent = kv.Value });
         }
 
-        using var buffer = new MemoryStream(zip.Length + added.Sum(a => a.Value.Length) + 4096);
+        // Every check is made before the first byte is written, so a false return leaves the output untouched.
+        // Offsets stay far below 4 GB: the input is one array (< 2 GB) and the added parts are small.
+        if (entries.Count > ushort.MaxValue || (long)zip.Length + added.Sum(a => (long)a.Value.Length) + replaced.Sum(r => (long)r.Value.Length)
+                + 64L * entries.Count + 65536 > int.MaxValue)
+            return false;
+        long position = 0;
+        void Put(byte[] bytes, int offset, int count)
+        {
+            output.Write(bytes, offset, count);
+            position += count;
+        }
         var dosTime = DosTime(DateTime.Now);
         foreach (var e in entries)
         {
-            e.NewOffset = buffer.Position;
-            if (e.NewContent is null)
+            e.NewOffset = position;
+            if (e.NewContent is null) Put(zip, (int)e.LocalOffset, (int)(e.LocalEnd - e.LocalOffset));
+            else
             {
-                buffer.Write(zip, (int)e.LocalOffset, (int)(e.LocalEnd - e.LocalOffset));
-                continue;
+                var (local, data, central) = NewEntry(e.Name, e.NewContent, dosTime);
+                Put(local, 0, local.Length);
+                Put(data, 0, data.Length);
+                e.Central = central;
             }
-            e.Central = WriteNew(buffer, e.Name, e.NewContent, dosTime);
         }
-        long cdStart = buffer.Position;
+        long cdStart = position;
         foreach (var e in entries)
         {
             var record = (byte[])e.Central.Clone();
-            if (e.NewOffset > uint.MaxValue) return false;
             WriteUInt32(record, 42, (uint)e.NewOffset);
-            buffer.Write(record, 0, record.Length);
+            Put(record, 0, record.Length);
         }
-        long cdEnd = buffer.Position;
-        if (entries.Count > ushort.MaxValue || cdEnd > uint.MaxValue) return false;
         var end = new byte[22];
         WriteUInt32(end, 0, EndSig);
         WriteUInt16(end, 8, (ushort)entries.Count);
         WriteUInt16(end, 10, (ushort)entries.Count);
-        WriteUInt32(end, 12, (uint)(cdEnd - cdStart));
+        WriteUInt32(end, 12, (uint)(position - cdStart));
         WriteUInt32(end, 16, (uint)cdStart);
-        buffer.Write(end, 0, end.Length);
-        buffer.Position = 0;
-        buffer.CopyTo(output);
+        Put(end, 0, end.Length);
         return true;
     }
 
@@ -120,8 +127,8 @@ internal static class ZipRawCopy
         return list;
     }
 
-    /// <summary>Writes a deflated entry (local header and data); returns its central directory record (offset filled in later).</summary>
-    private static byte[] WriteNew(Stream output, string name, byte[] content, uint dosTime)
+    /// <summary>A new entry: its local header, its (deflated) data and its central directory record (offset filled in later).</summary>
+    private static (byte[] Local, byte[] Data, byte[] Central) NewEntry(string name, byte[] content, uint dosTime)
     {
         // An empty entry (origin.sigs) is stored: DeflateStream writes no block at all for no input, which
         // unzip rejects as invalid compressed data.
@@ -149,8 +156,6 @@ internal static class ZipRawCopy
         WriteUInt32(local, 22, (uint)content.Length);
         WriteUInt16(local, 26, (ushort)nameBytes.Length);
         Buffer.BlockCopy(nameBytes, 0, local, 30, nameBytes.Length);
-        output.Write(local, 0, local.Length);
-        output.Write(compressed, 0, compressed.Length);
 
         var central = new byte[46 + nameBytes.Length];
         WriteUInt32(central, 0, CentralSig);
@@ -164,7 +169,7 @@ internal static class ZipRawCopy
         WriteUInt32(central, 24, (uint)content.Length);
         WriteUInt16(central, 28, (ushort)nameBytes.Length);
         Buffer.BlockCopy(nameBytes, 0, central, 46, nameBytes.Length);
-        return central;
+        return (local, compressed, central);
     }
 
     private static uint DosTime(DateTime t)
