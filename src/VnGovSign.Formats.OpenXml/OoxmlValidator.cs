@@ -205,6 +205,19 @@ public sealed class OoxmlValidator
             foreach (XmlElement r in m.SelectNodes("ds:Reference", ns)!)
                 CheckManifestReference(pkg, r, ns, report, covered, Fail);
 
+        // A relationships part that did not exist (or held nothing signed) when the signature was made, hung on a
+        // signed part: a relationship of a type Office signs in it brings in content the signer never saw (many
+        // are implicit, e.g. a worksheet's comments, so the signed part itself need not change).
+        foreach (var relsPart in pkg.PartNames.Where(p => !covered.Contains(p) && !PackageManifest.IsSignaturePart(p)).ToList())
+        {
+            if (OpcPackage.SourceOf(relsPart) is not { } source || !covered.Contains(source)) continue;
+            IReadOnlyList<OpcRelationship> added;
+            try { added = pkg.Relationships(source); }
+            catch (InvalidInputException) { continue; } // malformed and not signed: listed as not covered below
+            foreach (var rel in added.Where(r => OpcNames.OfficeSignedRelationshipTypes.Contains(r.Type)))
+                Fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipAdded", relsPart, rel.Id, rel.Target);
+        }
+
         var uncovered = pkg.PartNames.Where(p => !covered.Contains(p) && !PackageManifest.IsSignaturePart(p)
                                                  && !p.Equals("/[Content_Types].xml", StringComparison.OrdinalIgnoreCase))
             .OrderBy(p => p, StringComparer.Ordinal).ToList();

@@ -58,6 +58,21 @@ public sealed class TamperingTests
     }
 
     [Fact]
+    public async Task New_relationships_part_on_a_signed_part_that_had_none()
+    {
+        // styles.xml is signed and had no relationships; a new word/_rels/styles.xml.rels is not in the Manifest at all.
+        var bad = Zip.Rewrite(await Signed(), (n, b) => b, new Dictionary<string, byte[]>
+        {
+            ["word/_rels/styles.xml.rels"] = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/evil.png\"/></Relationships>"),
+            ["word/media/evil.png"] = OfficeFiles.Png,
+        });
+        var s = await One(bad);
+        AssertReason(s, SubIndication.HashFailure, "RelationshipAdded");
+        Assert.Contains(s.Messages, m => m.ToText(Messages.English).Contains("/word/_rels/styles.xml.rels"));
+    }
+
+    [Fact]
     public async Task Removed_relationship()
     {
         var bad = Zip.Rewrite(await Signed(), (n, b) => n == "word/_rels/document.xml.rels"
