@@ -143,6 +143,9 @@ public sealed class OoxmlValidator
         // anyone claim another signing time or certificate: refuse them.
         foreach (XmlElement sp in doc.SelectNodes("//xd:SignedProperties", ns)!)
             if (!referenced.Contains(sp)) Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SignedPropertiesNotSigned", sp.GetAttribute("Id"));
+        // XAdES allows one QualifyingProperties: a second one could carry timestamps or validation values beside the signed one.
+        var qualifying = doc.SelectNodes("//xd:QualifyingProperties", ns)!.Count;
+        if (qualifying > 1) Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SeveralQualifyingProperties", qualifying);
 
         // SigningTime of the signed XAdES properties, else mdssi:SignatureTime of the signed package object:
         // never from an element the signature value does not cover.

@@ -146,6 +146,16 @@ public sealed class TamperingTests
     }
 
     [Fact]
+    public async Task Second_QualifyingProperties_with_only_unsigned_properties_is_refused()
+    {
+        var signed = await Signed();
+        const string extra = "<Object><xd:QualifyingProperties xmlns:xd=\"http://uri.etsi.org/01903/v1.3.2#\" Target=\"#idPackageSignature\">"
+            + "<xd:UnsignedProperties><xd:UnsignedSignatureProperties/></xd:UnsignedProperties></xd:QualifyingProperties></Object>";
+        var bad = Zip.ReplaceText(signed, "_xmlsignatures/sig1.xml", "<Object><xd:QualifyingProperties", extra + "<Object><xd:QualifyingProperties");
+        AssertReason(await One(bad), SubIndication.FormatFailure, "SeveralQualifyingProperties");
+    }
+
+    [Fact]
     public async Task Removed_signature_part()
     {
         var bad = Zip.Rewrite(await Signed(), (n, b) => n == "_xmlsignatures/sig1.xml" ? null : b);
