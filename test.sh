@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES="openssl qpdf poppler-utils libnss3-tools xmlsec1 softhsm2 opensc fonts-liberation2 python3"
+PACKAGES="openssl qpdf poppler-utils libnss3-tools xmlsec1 softhsm2 opensc fonts-liberation2 python3 unzip"
 missing=""
 for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

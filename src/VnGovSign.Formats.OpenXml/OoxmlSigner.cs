@@ -142,7 +142,7 @@ public sealed class OoxmlSigner
         using var ms = new MemoryStream(input, writable: false);
         using var package = OpcPackage.Open(ms, "package");
         using var output = new MemoryStream(input.Length + signatureXml.Length + 4096);
-        PackageWriter.Write(package, output, prepared.SignaturePartName, signatureXml);
+        PackageWriter.Write(package, output, prepared.SignaturePartName, signatureXml, input);
         return output.ToArray();
     }
 

@@ -106,35 +106,6 @@ public sealed class OoxmlValidator
         }
         if (signature.HasAttribute("Id")) report.Id = partName + "#" + signature.GetAttribute("Id");
 
-        // Certificates in KeyInfo; the signer is the one XAdES SigningCertificate names, else the first.
-        var certs = new List<X509Certificate2>();
-        foreach (XmlElement c in doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!)
-        {
-            try { certs.Add(new X509Certificate2(Convert.FromBase64String(c.InnerText.Trim()))); }
-            catch (Exception e) when (e is FormatException or CryptographicException) { /* reported below when no signer is left */ }
-        }
-        var certDigests = ReadSigningCertificateDigests(doc, ns);
-        X509Certificate2? signer = null;
-        bool? signingCertMatches = null;
-        if (certDigests.Count > 0)
-        {
-            signer = certs.FirstOrDefault(c => certDigests.Any(d => Digests.Compute(d.Hash, c.RawData).AsSpan().SequenceEqual(d.Value)));
-            signingCertMatches = signer is not null;
-        }
-        signer ??= certs.FirstOrDefault();
-        if (signer is null)
-        {
-            Fail(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, "NoKeyInfoCertificate", partName);
-            return report;
-        }
-        report.Signer = CertificateReport.From(signer);
-
-        // SigningTime (XAdES), else mdssi:SignatureTime.
-        var timeText = doc.SelectSingleNode("//xd:SignedProperties/xd:SignedSignatureProperties/xd:SigningTime", ns)?.InnerText
-                       ?? doc.SelectSingleNode("//mdssi:SignatureTime/mdssi:Value", ns)?.InnerText;
-        if (timeText is not null && DateTimeOffset.TryParse(timeText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var st))
-            report.SigningTime = st.ToUniversalTime();
-
         // SignedInfo.
         var c14n = signedInfo.SelectSingleNode("ds:CanonicalizationMethod", ns) as XmlElement;
         var sigMethod = (signedInfo.SelectSingleNode("ds:SignatureMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
@@ -168,6 +139,46 @@ public sealed class OoxmlValidator
             if (!CheckDigest(r, ns, XmlDsig.Canonicalize(target), report, uri)) Fail(Indication.TotalFailed, SubIndication.HashFailure, "ReferenceDigestMismatch", uri);
             referenced.Add(target);
         }
+        // XAdES properties the signature value does not cover (a second, unreferenced SignedProperties) would let
+        // anyone claim another signing time or certificate: refuse them.
+        foreach (XmlElement sp in doc.SelectNodes("//xd:SignedProperties", ns)!)
+            if (!referenced.Contains(sp)) Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SignedPropertiesNotSigned", sp.GetAttribute("Id"));
+        // XAdES allows one QualifyingProperties: a second one could carry timestamps or validation values beside the signed one.
+        var qualifying = doc.SelectNodes("//xd:QualifyingProperties", ns)!.Count;
+        if (qualifying > 1) Fail(Indication.TotalFailed, SubIndication.FormatFailure, "SeveralQualifyingProperties", qualifying);
+
+        // SigningTime of the signed XAdES properties, else mdssi:SignatureTime of the signed package object:
+        // never from an element the signature value does not cover.
+        var signedProperties = referenced.FirstOrDefault(e => e.LocalName == "SignedProperties" && e.NamespaceURI == OpcNames.XadesNamespace);
+        var timeText = signedProperties?.SelectSingleNode("xd:SignedSignatureProperties/xd:SigningTime", ns)?.InnerText;
+        if (timeText is null)
+            foreach (var target in referenced)
+                if (target.SelectSingleNode("ds:SignatureProperties/ds:SignatureProperty/mdssi:SignatureTime/mdssi:Value", ns) is { } v) { timeText = v.InnerText; break; }
+        if (timeText is not null && DateTimeOffset.TryParse(timeText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var st))
+            report.SigningTime = st.ToUniversalTime();
+
+        // Certificates in KeyInfo; the signer is the one XAdES SigningCertificate names, else the first.
+        var certs = new List<X509Certificate2>();
+        foreach (XmlElement c in doc.SelectNodes("/ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509Certificate", ns)!)
+        {
+            try { certs.Add(new X509Certificate2(Convert.FromBase64String(c.InnerText.Trim()))); }
+            catch (Exception e) when (e is FormatException or CryptographicException) { /* reported below when no signer is left */ }
+        }
+        var certDigests = ReadSigningCertificateDigests(signedProperties, ns);
+        X509Certificate2? signer = null;
+        bool? signingCertMatches = null;
+        if (certDigests.Count > 0)
+        {
+            signer = certs.FirstOrDefault(c => certDigests.Any(d => Digests.Compute(d.Hash, c.RawData).AsSpan().SequenceEqual(d.Value)));
+            signingCertMatches = signer is not null;
+        }
+        signer ??= certs.FirstOrDefault();
+        if (signer is null)
+        {
+            Fail(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, "NoKeyInfoCertificate", partName);
+            return report;
+        }
+        report.Signer = CertificateReport.From(signer);
 
         // SignatureValue over the canonical SignedInfo.
         byte[] value;
@@ -196,6 +207,19 @@ public sealed class OoxmlValidator
         foreach (var m in manifests)
             foreach (XmlElement r in m.SelectNodes("ds:Reference", ns)!)
                 CheckManifestReference(pkg, r, ns, report, covered, Fail);
+
+        // A relationships part that did not exist (or held nothing signed) when the signature was made, hung on a
+        // signed part: a relationship of a type Office signs in it brings in content the signer never saw (many
+        // are implicit, e.g. a worksheet's comments, so the signed part itself need not change).
+        foreach (var relsPart in pkg.PartNames.Where(p => !covered.Contains(p) && !PackageManifest.IsSignaturePart(p)).ToList())
+        {
+            if (OpcPackage.SourceOf(relsPart) is not { } source || !covered.Contains(source)) continue;
+            IReadOnlyList<OpcRelationship> added;
+            try { added = pkg.Relationships(source); }
+            catch (InvalidInputException) { continue; } // malformed and not signed: listed as not covered below
+            foreach (var rel in added.Where(r => OpcNames.OfficeSignedRelationshipTypes.Contains(r.Type)))
+                Fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipAdded", relsPart, rel.Id, rel.Target);
+        }
 
         var uncovered = pkg.PartNames.Where(p => !covered.Contains(p) && !PackageManifest.IsSignaturePart(p)
                                                  && !p.Equals("/[Content_Types].xml", StringComparison.OrdinalIgnoreCase))
@@ -266,7 +290,12 @@ public sealed class OoxmlValidator
         return new CertificateValidator(Certificates.Trust, Certificates.Policy with { SuppliedData = data }, null, Certificates.Cache, Certificates.Clock);
     }
 
-    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri)
+    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, byte[] data, SignatureReport report, string uri) =>
+        CheckDigest(reference, ns, hash => Digests.Compute(hash, data), report);
+
+    /// <summary>Compares a reference's DigestValue with <paramref name="digest"/>'s result for the reference's DigestMethod
+    /// (a part is hashed as it is inflated, never held whole in memory).</summary>
+    private static bool CheckDigest(XmlElement reference, XmlNamespaceManager ns, Func<HashAlgorithmName, byte[]> digest, SignatureReport report)
     {
         var method = (reference.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "";
         var hash = XmlDsig.DigestFromUri(method);
@@ -279,7 +308,7 @@ public sealed class OoxmlValidator
         byte[] expected;
         try { expected = Convert.FromBase64String(reference.SelectSingleNode("ds:DigestValue", ns)?.InnerText.Trim() ?? ""); }
         catch (FormatException) { return false; }
-        return Digests.Compute(hash.Value, data).AsSpan().SequenceEqual(expected);
+        return digest(hash.Value).AsSpan().SequenceEqual(expected);
     }
 
     private delegate void FailAction(Indication i, SubIndication s, string key, params object?[] args);
@@ -310,8 +339,21 @@ public sealed class OoxmlValidator
             fail(Indication.TotalFailed, SubIndication.HashFailure, "ContentTypeChanged", partName, signedType, actualType);
 
         var transforms = r.SelectNodes("ds:Transforms/ds:Transform", ns)!.OfType<XmlElement>().ToList();
-        byte[] data;
-        if (transforms.Count == 0) data = pkg.ReadPart(partName);
+        if (transforms.Count == 0)
+        {
+            bool same = CheckDigest(r, ns, hash =>
+            {
+                // A part whose compressed data is corrupt is not the part that was signed.
+                try
+                {
+                    using var part = pkg.OpenPart(partName);
+                    return PackageManifest.HashStream(hash, part);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException) { return Array.Empty<byte>(); }
+            }, report);
+            if (!same) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
+            return;
+        }
         else if (transforms[0].GetAttribute("Algorithm") == OpcNames.RelationshipTransformAlgorithm
                  && transforms.Skip(1).All(t => t.GetAttribute("Algorithm") == XmlDsig.C14N) && transforms.Count <= 2)
         {
@@ -324,7 +366,7 @@ public sealed class OoxmlValidator
                 fail(Indication.TotalFailed, SubIndication.HashFailure, "RelationshipsChanged", partName);
                 return;
             }
-            data = RelationshipTransform.Apply(rels, ids, types);
+            var data = RelationshipTransform.Apply(rels, ids, types);
             // A relationship of a type Office signs, added after signing, brings in content the signer never saw.
             if (OpcPackage.SourceOf(partName) is { } source)
                 foreach (var rel in pkg.Relationships(source))
@@ -339,13 +381,13 @@ public sealed class OoxmlValidator
                 string.Join(", ", transforms.Select(t => t.GetAttribute("Algorithm"))));
             return;
         }
-        if (!CheckDigest(r, ns, data, report, uri)) fail(Indication.TotalFailed, SubIndication.HashFailure, "PartChanged", partName);
     }
 
-    private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlDocument doc, XmlNamespaceManager ns)
+    private static List<(HashAlgorithmName Hash, byte[] Value)> ReadSigningCertificateDigests(XmlElement? signedProperties, XmlNamespaceManager ns)
     {
         var list = new List<(HashAlgorithmName, byte[])>();
-        var nodes = doc.SelectNodes("//xd:SignedSignatureProperties/xd:SigningCertificate/xd:Cert/xd:CertDigest | //xd:SignedSignatureProperties/xd:SigningCertificateV2/xd:Cert/xd:CertDigest", ns)!;
+        if (signedProperties is null) return list;
+        var nodes = signedProperties.SelectNodes("xd:SignedSignatureProperties/xd:SigningCertificate/xd:Cert/xd:CertDigest | xd:SignedSignatureProperties/xd:SigningCertificateV2/xd:Cert/xd:CertDigest", ns)!;
         foreach (XmlElement d in nodes)
         {
             var hash = XmlDsig.DigestFromUri((d.SelectSingleNode("ds:DigestMethod", ns) as XmlElement)?.GetAttribute("Algorithm") ?? "");

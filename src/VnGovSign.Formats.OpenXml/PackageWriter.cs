@@ -23,7 +23,12 @@ internal static class PackageWriter
         }
     }
 
-    public static void Write(OpcPackage package, Stream output, string signaturePartName, byte[] signatureXml)
+    /// <summary>
+    /// Writes the package with the signature part added. When <paramref name="input"/> (the package's bytes) is given and
+    /// the zip is in the plain form, unchanged entries are copied compressed as they are (<see cref="ZipRawCopy"/>);
+    /// otherwise every entry is inflated and deflated again.
+    /// </summary>
+    public static void Write(OpcPackage package, Stream output, string signaturePartName, byte[] signatureXml, byte[]? input = null)
     {
         var originRel = package.Relationships("/").FirstOrDefault(r => r.Type == OpcNames.OriginRelationshipType && !r.External);
         var origin = originRel?.TargetPartName ?? DefaultOriginPartName;
@@ -35,9 +40,27 @@ internal static class PackageWriter
         };
         if (originRel is null)
             replaced["/_rels/.rels"] = AddRelationship(package, "/", OpcNames.OriginRelationshipType, "_xmlsignatures/origin.sigs");
-        var sigTarget = signaturePartName.Substring(signaturePartName.LastIndexOf('/') + 1);
+        // Relative to the origin part's folder, as Office writes it ("sig1.xml"); an origin elsewhere (e.g. the
+        // /package/services/digital-signature/origin.psdor of System.IO.Packaging) gets the absolute part name.
+        int slash = signaturePartName.LastIndexOf('/');
+        var sigTarget = string.Equals(origin.Substring(0, origin.LastIndexOf('/') + 1), signaturePartName.Substring(0, slash + 1), StringComparison.OrdinalIgnoreCase)
+            ? signaturePartName.Substring(slash + 1)
+            : signaturePartName;
         var originRelsXml = AddRelationship(package, origin, OpcNames.SignatureRelationshipType, sigTarget);
         replaced[originRels] = originRelsXml;
+
+        if (input is not null)
+        {
+            var inPlace = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (var kv in replaced)
+                if (package.Exists(kv.Key)) inPlace[package.Entry(kv.Key).FullName] = kv.Value;
+            var added = new List<KeyValuePair<string, byte[]>>();
+            if (!package.Exists(origin)) added.Add(new(origin.Substring(1), Array.Empty<byte>()));
+            foreach (var name in new[] { "/_rels/.rels", originRels })
+                if (replaced.TryGetValue(name, out var bytes) && !package.Exists(name)) added.Add(new(name.Substring(1), bytes));
+            added.Add(new(signaturePartName.Substring(1), signatureXml));
+            if (ZipRawCopy.TryWrite(input, output, inPlace, added)) return;
+        }
 
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
         var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using VnGovSign.Tests;
 using VnGovSign.Revocation;
 using VnGovSign.Testing;
 using VnGovSign.Testing.Responders;
@@ -46,6 +47,47 @@ public sealed class LevelTests : IClassFixture<RespondersFixture>
         Assert.Equal("B-T", s.Level);
         Assert.NotNull(s.TimestampTime);
         Assert.Equal(s.TimestampTime, s.ValidationTime);
+        CheckWithOpensslAndXmlsec1(signed);
+    }
+
+    /// <summary>
+    /// Outside our code: xmlsec1 verifies the signature (the unsigned properties do not touch SignedInfo), and
+    /// `openssl ts -verify` checks the XAdES SignatureTimeStamp against the digest of the canonical ds:SignatureValue
+    /// element, written here by hand: the element carries no attribute and inherits only the default ds namespace, so
+    /// its C14N is &lt;SignatureValue xmlns="http://www.w3.org/2000/09/xmldsig#"&gt;VALUE&lt;/SignatureValue&gt;.
+    /// </summary>
+    private void CheckWithOpensslAndXmlsec1(byte[] signed)
+    {
+        var sigXml = Zip.ReadText(signed, "_xmlsignatures/sig1.xml");
+        var doc = System.Xml.Linq.XDocument.Parse(sigXml, System.Xml.Linq.LoadOptions.PreserveWhitespace);
+        System.Xml.Linq.XNamespace ds = "http://www.w3.org/2000/09/xmldsig#", xd = "http://uri.etsi.org/01903/v1.3.2#";
+        Assert.Equal(new[] { "xmlns" }, doc.Root!.Attributes().Where(a => a.IsNamespaceDeclaration).Select(a => a.Name.LocalName));
+        var value = doc.Root.Element(ds + "SignatureValue")!;
+        Assert.False(value.HasAttributes);
+        var canonical = "<SignatureValue xmlns=\"http://www.w3.org/2000/09/xmldsig#\">" + value.Value + "</SignatureValue>";
+        var token = Convert.FromBase64String(doc.Descendants(xd + "EncapsulatedTimeStamp").Single().Value);
+
+        var dir = Directory.CreateTempSubdirectory("ooxml-ts").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "root.pem"), _f.Pki.Root.Certificate.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, "ca.pem"), _f.Pki.SubCa.Certificate.ExportCertificatePem());
+            File.WriteAllBytes(Path.Combine(dir, "tst.der"), token);
+            File.WriteAllText(Path.Combine(dir, "sig1.xml"), sigXml);
+            var digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
+            var ts = ExternalTool.Run("openssl", "ts", "-verify", "-token_in", "-in", Path.Combine(dir, "tst.der"), "-digest", digest,
+                "-CAfile", Path.Combine(dir, "root.pem"), "-untrusted", Path.Combine(dir, "ca.pem"));
+            Assert.True(ts.ExitCode == 0 && ts.All.Contains("Verification: OK"), ts.All);
+            var other = ExternalTool.Run("openssl", "ts", "-verify", "-token_in", "-in", Path.Combine(dir, "tst.der"),
+                "-digest", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value.Value))),
+                "-CAfile", Path.Combine(dir, "root.pem"), "-untrusted", Path.Combine(dir, "ca.pem"));
+            Assert.NotEqual(0, other.ExitCode); // the imprint is over the canonical element, not the bare value
+
+            var x = ExternalTool.Run("xmlsec1", "--verify", "--ignore-manifests", "--trusted-pem", Path.Combine(dir, "root.pem"),
+                "--id-attr:Id", "Object", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", Path.Combine(dir, "sig1.xml"));
+            Assert.True(x.ExitCode == 0 && x.All.Contains("SignedInfo References (ok/all): 3/3"), x.All);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
@@ -55,6 +97,7 @@ public sealed class LevelTests : IClassFixture<RespondersFixture>
         var xml = Zip.ReadText(lt, "_xmlsignatures/sig1.xml");
         Assert.Contains("xd:CertificateValues", xml);
         Assert.Contains("xd:RevocationValues", xml);
+        CheckWithOpensslAndXmlsec1(lt);
         // Hard-fail, offline: only the values inside the signature can answer "not revoked"; with soft-fail
         // (the default) an unanswered check would also pass, so it could not tell embedded values from none.
         var offline = _f.Validator(RevocationMode.Offline, softFail: false);

@@ -138,6 +138,27 @@ public sealed class OoxmlSignerTests
     }
 
     [Fact]
+    public async Task Existing_origin_in_another_folder_gets_a_reachable_signature_part()
+    {
+        // System.IO.Packaging (.NET Framework) puts the origin at /package/services/digital-signature/origin.psdor.
+        const string origin = "package/services/digital-signature/origin.psdor";
+        var input = Zip.Rewrite(OfficeFiles.FixedDocx(), (n, b) => n switch
+        {
+            "_rels/.rels" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(b).Replace("</Relationships>",
+                "<Relationship Id=\"rIdOrigin\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/origin\" Target=\"/" + origin + "\"/></Relationships>")),
+            "[Content_Types].xml" => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(b).Replace("</Types>",
+                "<Override PartName=\"/" + origin + "\" ContentType=\"application/vnd.openxmlformats-package.digital-signature-origin\"/></Types>")),
+            _ => b,
+        }, new Dictionary<string, byte[]> { [origin] = Array.Empty<byte>() });
+        var signed = await Sign(input);
+        Assert.Contains("Target=\"/_xmlsignatures/sig1.xml\"", Zip.ReadText(signed, "package/services/digital-signature/_rels/origin.psdor.rels"));
+        var report = await Validate(signed);
+        var s = Assert.Single(report.Signatures);
+        Assert.Equal(Indication.TotalPassed, s.Indication);
+        Assert.Equal("/_xmlsignatures/sig1.xml#idPackageSignature", s.Id);
+    }
+
+    [Fact]
     public async Task Two_phase_prepare_serialize_complete()
     {
         var input = OfficeFiles.Docx();

@@ -20,7 +20,13 @@ internal static class OoxmlSignCommand
             var options = args.Options(ctx);
             var signer = await args.Signer.CreateAsync(ctx);
             var bytes = await File.ReadAllBytesAsync(input, ctx.CancellationToken);
-            var signed = await new OoxmlSigner(options) { Purpose = ctx.Get(purpose) }
+            // B-LT embeds the path's certificates and OCSP/CRL answers, fetched online along the signer's own chain
+            // (as for XML: collecting is not a trust decision, verify makes that).
+            var signed = await new OoxmlSigner(options)
+                {
+                    Purpose = ctx.Get(purpose),
+                    ValidationDataCollector = options.Level >= SignatureLevel.BaselineLT ? XmlSignCommand.Collector(signer) : null,
+                }
                 .SignAsync(bytes, signer, Path.GetFileName(input), ctx.CancellationToken);
             await AtomicFile.WriteAllBytesAsync(output, signed, ctx.CancellationToken);
             ctx.Out.WriteLine(ctx.Text("Signed", output, signer.Certificate.Subject, SignatureLevels.Name(options.Level)));

@@ -52,7 +52,7 @@ internal static class XmlSignCommand
     /// Validation data for B-LT/B-LTA is fetched along the signer's own chain (its root as the anchor,
     /// plus the built-in Vietnamese and public anchors): collecting is not a trust decision, the verifier makes that.
     /// </summary>
-    private static ValidationDataCollector Collector(ISigner signer)
+    internal static ValidationDataCollector Collector(ISigner signer)
     {
         var roots = signer.Chain.Where(CertificateChains.IsSelfIssued).ToList();
         var trust = TrustStore.BuiltIn("all").With(roots).WithIntermediates(signer.Chain.Where(c => !CertificateChains.IsSelfIssued(c)));
