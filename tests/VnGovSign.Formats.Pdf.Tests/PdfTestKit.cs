@@ -335,6 +335,9 @@ public sealed class PdfFixture : IDisposable
         return r.All;
     }
 
+    /// <summary>pdfsig's verdict with its own OCSP check against the loopback responder (the certificates' AIA URL).</summary>
+    public string PdfsigWithOcsp(byte[] pdf) => ExternalTool.Run("pdfsig", "-nssdir", Nss, Write(pdf, "pdfsig-ocsp.pdf")).All;
+
     public static int Count(string text, string what) => text.Split('\n').Count(l => l.Contains(what, StringComparison.Ordinal));
 
     public ExternalTool.Result Qpdf(byte[] pdf) => ExternalTool.Run("qpdf", "--check", Write(pdf, "qpdf.pdf"));
