@@ -1,6 +1,6 @@
 // Sample: an e-office (văn phòng điện tử) system issues an official letter the Decree 30/2020 way.
 //   dotnet run --project samples/EOffice.PdfSigning -- [OUTPUT-DIR]
-// 1. The server prepares the leader's signature (blue signature image, PAdES B-T) and stores the state.
+// 1. The server prepares the leader's signature (blue signature image placed under the title, PAdES B-T) and stores the state.
 // 2. The leader's USB token (via a browser plug-in) or phone signs the digest, somewhere else.
 // 3. The server completes the signature, even after a restart, and publishes the file.
 // 4. The clerk (văn thư) adds the organisation's signature with the red seal (B-LT: validation data embedded).
@@ -37,7 +37,11 @@ using (var input = File.OpenRead(draft))
 using (var scratch = new FileStream(pending, FileMode.Create, FileAccess.ReadWrite))
 {
     var prepared = await new PadesSigner(options).PrepareAsync(input, scratch, leaderToken.Certificate, leaderToken.Chain, leaderToken.KeyAlgorithm,
-        new PdfSignatureParameters { Appearance = new LeaderAppearance(signatureImage, Page: 1, Rect: new PdfRect(330, 180, 170, 60)), Reason = "Phê duyệt" });
+        new PdfSignatureParameters
+        {   // The template marks the spot with the signer's title: the box (170 × 60 pt) goes under "CHU TICH".
+            Appearance = new LeaderAppearance(signatureImage, Rect: new PdfRect(0, 0, 170, 60)) { Anchor = new PdfTextAnchor("CHU TICH") },
+            Reason = "Phê duyệt",
+        });
     state = prepared.Serialize();                    // store in the database with the document id
     Console.WriteLine($"1. prepared: digest {Convert.ToBase64String(prepared.Digest.ToArray())} ({prepared.Hash.Name}), state {state.Length} bytes");
 }
