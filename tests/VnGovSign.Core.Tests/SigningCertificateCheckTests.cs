@@ -67,17 +67,18 @@ public sealed class SigningCertificateCheckTests : IClassFixture<PkiFixture>
     }
 
     [Theory]
-    [InlineData(KeyUsage.KeyEncipherment)]
-    [InlineData(KeyUsage.KeyEncipherment | KeyUsage.DataEncipherment)]
-    [InlineData(KeyUsage.KeyAgreement)]
-    public void Key_usage_without_digitalSignature_or_nonRepudiation_is_refused(int keyUsage)
+    [InlineData(KeyUsage.KeyEncipherment, "keyEncipherment")]
+    [InlineData(KeyUsage.KeyEncipherment | KeyUsage.DataEncipherment, "keyEncipherment, dataEncipherment")]
+    [InlineData(KeyUsage.KeyAgreement, "keyAgreement")]
+    [InlineData(KeyUsage.KeyCertSign | KeyUsage.CrlSign, "keyCertSign, cRLSign")]
+    public void Key_usage_without_digitalSignature_or_nonRepudiation_is_refused(int keyUsage, string names)
     {
         var leaf = _cf.Leaf("Chỉ mã hóa", _cf.Root(), keyUsage: keyUsage).Certificate;
         var e = Refused(leaf, CertFactory.T);
         Assert.Equal(MessageKeys.SignerKeyUsageNotForSigning, e.MessageKey);
         Assert.Contains("Chỉ mã hóa", e.GetMessage(Messages.Vietnamese));
         Assert.Contains("không cho phép ký", e.GetMessage(Messages.Vietnamese));
-        Assert.Contains("neither digitalSignature nor nonRepudiation", e.GetMessage(Messages.English));
+        Assert.Contains("(keyUsage: " + names + ", neither digitalSignature nor nonRepudiation)", e.GetMessage(Messages.English));
     }
 
     [Theory]

@@ -50,7 +50,7 @@ public static class SigningCertificateCheck
                 case "2.5.29.15":
                     var ku = new X509KeyUsageExtension(extension, extension.Critical).KeyUsages;
                     if ((ku & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) == 0)
-                        throw new SigningException(MessageKeys.SignerKeyUsageNotForSigning, null, certificate.Subject, ku.ToString());
+                        throw new SigningException(MessageKeys.SignerKeyUsageNotForSigning, null, certificate.Subject, KeyUsageNames(ku));
                     break;
                 case "2.5.29.37":
                     var purposes = new X509EnhancedKeyUsageExtension(extension, extension.Critical).EnhancedKeyUsages
@@ -61,5 +61,22 @@ public static class SigningCertificateCheck
                     break;
             }
         }
+    }
+
+    /// <summary>The RFC 5280 names of the bits ("keyEncipherment, dataEncipherment"), "none" when no bit is set.</summary>
+    private static string KeyUsageNames(X509KeyUsageFlags flags)
+    {
+        var names = new List<string>();
+        void Add(X509KeyUsageFlags bit, string name) { if ((flags & bit) != 0) names.Add(name); }
+        Add(X509KeyUsageFlags.DigitalSignature, "digitalSignature");
+        Add(X509KeyUsageFlags.NonRepudiation, "nonRepudiation");
+        Add(X509KeyUsageFlags.KeyEncipherment, "keyEncipherment");
+        Add(X509KeyUsageFlags.DataEncipherment, "dataEncipherment");
+        Add(X509KeyUsageFlags.KeyAgreement, "keyAgreement");
+        Add(X509KeyUsageFlags.KeyCertSign, "keyCertSign");
+        Add(X509KeyUsageFlags.CrlSign, "cRLSign");
+        Add(X509KeyUsageFlags.EncipherOnly, "encipherOnly");
+        Add(X509KeyUsageFlags.DecipherOnly, "decipherOnly");
+        return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 }
