@@ -31,8 +31,11 @@ public sealed class OoxmlSigner
 
     /// <summary>Signs the file at <paramref name="inputPath"/> into <paramref name="outputPath"/>, written whole or not at all.</summary>
     /// <exception cref="InvalidInputException">The input is not an OOXML package or is malformed.</exception>
+    /// <exception cref="SigningException">The signer's certificate is expired, not yet valid or not for signing (<see cref="SigningCertificateCheck"/>): no file is written.</exception>
     public async Task SignAsync(string inputPath, string outputPath, ISigner signer, CancellationToken cancellationToken = default)
     {
+        if (signer is null) throw new ArgumentNullException(nameof(signer));
+        SigningCertificateCheck.Ensure(signer.Certificate, Options.Clock.GetUtcNow());
         byte[] input;
         try { input = File.ReadAllBytes(inputPath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -44,8 +47,11 @@ public sealed class OoxmlSigner
     }
 
     /// <summary>Signs a package read from <paramref name="input"/> and writes the signed package to <paramref name="output"/>.</summary>
+    /// <exception cref="SigningException">The signer's certificate is expired, not yet valid or not for signing (<see cref="SigningCertificateCheck"/>): nothing is written.</exception>
     public async Task SignAsync(Stream input, Stream output, ISigner signer, CancellationToken cancellationToken = default)
     {
+        if (signer is null) throw new ArgumentNullException(nameof(signer));
+        SigningCertificateCheck.Ensure(signer.Certificate, Options.Clock.GetUtcNow());
         var bytes = await ReadAllAsync(input, cancellationToken).ConfigureAwait(false);
         var signed = await SignAsync(bytes, signer, "package", cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(signed, 0, signed.Length, cancellationToken).ConfigureAwait(false);
@@ -69,9 +75,13 @@ public sealed class OoxmlSigner
     /// <param name="chain">CA certificates to embed in KeyInfo (issuer first); may be empty.</param>
     /// <param name="keyAlgorithm">The signer's key family.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
+    /// <exception cref="SigningException">The certificate is expired or not yet valid at the signing time written into the
+    /// signature, or not for signing (<see cref="SigningCertificateCheck"/>): checked before the package is read.</exception>
     public async Task<PreparedOoxmlSignature> PrepareAsync(Stream input, X509Certificate2 certificate, IReadOnlyList<X509Certificate2>? chain,
         KeyAlgorithm keyAlgorithm, CancellationToken cancellationToken = default)
     {
+        if (certificate is null) throw new ArgumentNullException(nameof(certificate));
+        SigningCertificateCheck.Ensure(certificate, Options.Clock.GetUtcNow());
         var bytes = await ReadAllAsync(input, cancellationToken).ConfigureAwait(false);
         return Prepare(bytes, certificate, chain ?? Array.Empty<X509Certificate2>(), keyAlgorithm, "package");
     }
@@ -94,6 +104,8 @@ public sealed class OoxmlSigner
     private PreparedOoxmlSignature Prepare(byte[] input, X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, KeyAlgorithm key, string name)
     {
         if (certificate is null) throw new ArgumentNullException(nameof(certificate));
+        var now = Options.Clock.GetUtcNow();
+        SigningCertificateCheck.Ensure(certificate, now);
         if (key == KeyAlgorithm.Rsa && Options.Padding == RsaPadding.Pss)
             throw new InvalidInputException(OoxmlMessages.Resources, "PssNotSupported", null);
         if (Options.Level > SignatureLevel.BaselineLT)
@@ -108,7 +120,7 @@ public sealed class OoxmlSigner
         if (!manifest.Any(e => e.RelationshipIds is null))
             throw new InvalidInputException(OoxmlMessages.Resources, "NothingToSign", null, name);
         var partName = PackageWriter.NextSignaturePartName(package);
-        var doc = SignatureDocument.Build(manifest, Options.Hash, key, certificate, chain, Options.Clock.GetUtcNow(), Purpose);
+        var doc = SignatureDocument.Build(manifest, Options.Hash, key, certificate, chain, now, Purpose);
         return new PreparedOoxmlSignature(Options.Hash, key, partName, SignatureDocument.Serialize(doc), certificate.RawData,
             Digests.Sha256(input));
     }

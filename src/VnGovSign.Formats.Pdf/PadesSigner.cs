@@ -30,19 +30,26 @@ public sealed class PadesSigner
     public Func<X509Certificate2, IReadOnlyList<X509Certificate2>, CancellationToken, Task<ValidationData>>? ValidationDataSource { get; init; }
 
     /// <summary>Signs <paramref name="inputPath"/> into <paramref name="outputPath"/> (written whole or not at all).</summary>
-    public Task SignAsync(string inputPath, string outputPath, ISigner signer, PdfSignatureParameters? parameters = null, CancellationToken cancellationToken = default) =>
-        OutputFile.WriteAsync(outputPath, async (output, ct) =>
+    /// <exception cref="SigningException">The signer's certificate is expired, not yet valid or not for signing (<see cref="SigningCertificateCheck"/>): no file is created.</exception>
+    public async Task SignAsync(string inputPath, string outputPath, ISigner signer, PdfSignatureParameters? parameters = null, CancellationToken cancellationToken = default)
+    {
+        if (signer is null) throw new ArgumentNullException(nameof(signer));
+        EnsureSigningCertificate(signer.Certificate);
+        await OutputFile.WriteAsync(outputPath, async (output, ct) =>
         {
             using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
             await SignAsync(input, output, signer, parameters, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Signs <paramref name="input"/> (seekable, only read) into <paramref name="output"/> (seekable, written from its start).</summary>
     /// <exception cref="InvalidInputException">The PDF is malformed, encrypted or has no such page or field.</exception>
-    /// <exception cref="SigningException">DocMDP forbids a signature, or the signer returned a wrong value.</exception>
+    /// <exception cref="SigningException">The signer's certificate is expired, not yet valid or not for signing (checked before
+    /// <paramref name="output"/> is touched), DocMDP forbids a signature, or the signer returned a wrong value.</exception>
     public async Task SignAsync(Stream input, Stream output, ISigner signer, PdfSignatureParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         if (signer is null) throw new ArgumentNullException(nameof(signer));
+        EnsureSigningCertificate(signer.Certificate);
         if (Options.Level <= SignatureLevel.BaselineT)
         {
             await SignOneRevisionAsync(input, output, signer, parameters, cancellationToken).ConfigureAwait(false);
@@ -86,10 +93,14 @@ public sealed class PadesSigner
     /// <param name="keyAlgorithm">The signer's key family.</param>
     /// <param name="parameters">Field, reason, certification, appearance.</param>
     /// <param name="cancellationToken">Cancels reading and writing.</param>
+    /// <exception cref="SigningException">The certificate is expired or not yet valid at the signing time (/M), or not for
+    /// signing (<see cref="SigningCertificateCheck"/>): checked before anything is written to <paramref name="scratch"/>.</exception>
     public async Task<PreparedPdfSignature> PrepareAsync(Stream input, Stream scratch, X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain,
         KeyAlgorithm keyAlgorithm, PdfSignatureParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         if (certificate is null) throw new ArgumentNullException(nameof(certificate));
+        var signingTime = Options.Clock.GetUtcNow();
+        SigningCertificateCheck.Ensure(certificate, signingTime);
         chain ??= Array.Empty<X509Certificate2>();
         parameters ??= new PdfSignatureParameters();
         var file = PdfFile.Open(input, (input as FileStream)?.Name is { } n ? Path.GetFileName(n) : "PDF");
@@ -99,7 +110,7 @@ public sealed class PadesSigner
         {
             ContentsBytes = EstimateCmsSize(certificate, chain, Options.Level),
             FieldName = parameters.FieldName,
-            SigningTime = Options.Clock.GetUtcNow(),
+            SigningTime = signingTime,
             Reason = parameters.Reason,
             Location = parameters.Location,
             ContactInfo = parameters.ContactInfo,
@@ -138,6 +149,9 @@ public sealed class PadesSigner
             cms = await CadesTimestamping.AddSignatureTimestampAsync(cms, Options.Timestamps, Options.Hash, cancellationToken).ConfigureAwait(false);
         await SignatureRevision.PatchContentsAsync(scratch, prepared.ContentsOffset, prepared.ContentsHexLength, cms, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The pre-sign check at the options' clock, before any output exists (<see cref="PrepareAsync"/> repeats it at the time it writes).</summary>
+    private void EnsureSigningCertificate(X509Certificate2 certificate) => SigningCertificateCheck.Ensure(certificate, Options.Clock.GetUtcNow());
 
     /// <summary>The CMS size from what it will hold: certificates, the signature value, attributes, and a timestamp token for B-T and above.</summary>
     internal static int EstimateCmsSize(X509Certificate2 certificate, IEnumerable<X509Certificate2> chain, SignatureLevel level)

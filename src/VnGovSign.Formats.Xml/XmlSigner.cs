@@ -49,8 +49,11 @@ public sealed class XmlSigner
     }
 
     /// <summary>Signs <paramref name="input"/> and writes the signed document to <paramref name="output"/>.</summary>
+    /// <exception cref="SigningException">The signer's certificate is expired, not yet valid or not for signing (<see cref="SigningCertificateCheck"/>): nothing is written.</exception>
     public async Task SignAsync(Stream input, Stream output, ISigner signer, CancellationToken cancellationToken = default)
     {
+        if (signer is null) throw new ArgumentNullException(nameof(signer));
+        SigningCertificateCheck.Ensure(signer.Certificate, Options.Clock.GetUtcNow());
         using var ms = new MemoryStream();
         await input.CopyToAsync(ms, 81920, cancellationToken).ConfigureAwait(false);
         var signed = await SignAsync(ms.ToArray(), signer, "document", cancellationToken).ConfigureAwait(false);
@@ -71,9 +74,13 @@ public sealed class XmlSigner
     /// (<see cref="PreparedXmlSignature.Digest"/>) for the signer.
     /// </summary>
     /// <exception cref="InvalidInputException">The document is not XML, has a DTD, or does not fit the profile.</exception>
+    /// <exception cref="SigningException">The certificate is expired or not yet valid at the signing time written into the
+    /// signature, or not for signing (<see cref="SigningCertificateCheck"/>).</exception>
     public PreparedXmlSignature Prepare(byte[] document, X509Certificate2 certificate, IReadOnlyList<X509Certificate2>? chain, KeyAlgorithm keyAlgorithm, string name = "document")
     {
         if (certificate is null) throw new ArgumentNullException(nameof(certificate));
+        var now = Options.Clock.GetUtcNow();
+        SigningCertificateCheck.Ensure(certificate, now);
         CheckOptions();
         var src = XmlSource.Decode(document, name);
         var doc = src.Parse();
@@ -130,7 +137,6 @@ public sealed class XmlSigner
             Profile.PropertiesId is null ? null : Unique(Profile.PropertiesId, ids), Unique(sigId + "-SignedProperties", ids));
         parts.AddContentReference(contentId);
         foreach (var id in extra) parts.AddIdReference(id);
-        var now = Options.Clock.GetUtcNow();
         string template = parts.Build(certificate, chain ?? Array.Empty<X509Certificate2>(), now);
 
         string Compose(string signatureMarkup) => src.Apply(Edits(signatureMarkup));

@@ -161,6 +161,32 @@ public sealed class FoundationCliTests : IClassFixture<CliPkiFixture>
         Assert.Contains("Cannot open PKCS#12 file", en.Err);
     }
 
+    [Theory]
+    [InlineData("expired.pfx", "Lê Văn Cường", "đã hết hạn ngày", "expired on")]
+    [InlineData("notyet.pfx", "Phạm Thị Dung", "chưa có hiệu lực", "is not valid before")]
+    public async Task Sign_with_an_expired_or_not_yet_valid_certificate_exits_65_in_one_line_and_writes_nothing(
+        string pfx, string name, string vietnamese, string english)
+    {
+        var doc = NewFile("e.txt", "Công văn số 15/UBND\n");
+        var p7s = doc + ".p7s";
+        var vi = await Cli.RunAsync("sign", "cms", doc, p7s, "--pfx", Path.Combine(_f.Pki, pfx), "--password", CliPkiFixture.Password);
+        Assert.True(vi.ExitCode == 65, vi.All);
+        AssertOneClearLine(vi);
+        Assert.StartsWith("Lỗi: Chứng thư số của người ký", vi.Err);
+        Assert.Contains(name, vi.Err);
+        Assert.Contains(vietnamese, vi.Err);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", vi.Err);
+        Assert.False(File.Exists(p7s));
+
+        var en = await Cli.RunAsync("sign", "cms", doc, p7s, "--pfx", Path.Combine(_f.Pki, pfx), "--password", CliPkiFixture.Password, "--lang", "en");
+        Assert.True(en.ExitCode == 65, en.All);
+        AssertOneClearLine(en);
+        Assert.StartsWith("Error: The signer's certificate", en.Err);
+        Assert.Contains(english, en.Err);
+        Assert.False(File.Exists(p7s));
+        Assert.Single(Directory.GetFiles(_f.Dir, Path.GetFileName(doc) + "*")); // only the input: no output, no temporary file
+    }
+
     private static void AssertOneClearLine(Cli.Run r)
     {
         var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -225,4 +225,33 @@ public sealed class OoxmlSignerTests
         public FixedClock(DateTimeOffset now) => _now = now;
         public override DateTimeOffset GetUtcNow() => _now.ToUniversalTime();
     }
+
+    [Fact]
+    public async Task Expired_or_not_yet_valid_signer_is_refused_and_no_output_file_is_written()
+    {
+        var dir = Directory.CreateTempSubdirectory("vgs-ooxml-expired-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "in.docx");
+            File.WriteAllBytes(input, OfficeFiles.Docx());
+            var output = Path.Combine(dir, "out.docx");
+            using var expired = _f.Pki.Expired.CreateSigner();
+            // The test PKI's time: its not-yet-valid person becomes valid 30 days later (the system clock may already be there).
+            var signer = new OoxmlSigner(new SignatureOptions { Clock = new FixedClock(PkiFixture.PkiTime) });
+            var e = await Assert.ThrowsAsync<SigningException>(() => signer.SignAsync(input, output, expired));
+            Assert.Equal(MessageKeys.SignerCertificateExpired, e.MessageKey);
+            Assert.Contains("Lê Văn Cường", e.GetMessage(Messages.Vietnamese));
+            Assert.Contains("expired on", e.GetMessage(Messages.English));
+            Assert.Equal(new[] { "in.docx" }, Directory.GetFiles(dir).Select(Path.GetFileName));
+
+            using var future = _f.Pki.NotYetValid.CreateSigner();
+            var e2 = await Assert.ThrowsAsync<SigningException>(() =>
+                signer.PrepareAsync(new MemoryStream(OfficeFiles.Docx()), future.Certificate, future.Chain, future.KeyAlgorithm));
+            Assert.Equal(MessageKeys.SignerCertificateNotYetValid, e2.MessageKey);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

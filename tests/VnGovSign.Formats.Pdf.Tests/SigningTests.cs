@@ -238,4 +238,29 @@ public sealed class SigningTests
         Assert.Equal(before, scratch2.ToArray());
         Assert.Throws<InvalidInputException>(() => PreparedPdfSignature.Deserialize(Encoding.UTF8.GetBytes("{\"type\":\"xades\"}")));
     }
+
+    [Fact]
+    public async Task Expired_or_not_yet_valid_signer_is_refused_before_any_output_is_written()
+    {
+        var input = _f.Write(PdfFiles.Classic(1), "in.pdf");
+        var output = _f.Temp("expired-out.pdf");
+        using var expired = _f.Pki.Expired.CreateSigner();
+        var e = await Assert.ThrowsAsync<SigningException>(() => _f.Signer(SignatureLevel.BaselineB).SignAsync(input, output, expired));
+        Assert.Equal(MessageKeys.SignerCertificateExpired, e.MessageKey);
+        Assert.Contains("Lê Văn Cường", e.GetMessage(Messages.Vietnamese));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_f.Dir, "*expired-out.pdf*")); // no temporary file either
+
+        // The stream overload leaves the output stream as it was; the two-phase prepare leaves the scratch stream empty.
+        var outputStream = new MemoryStream(new byte[] { 1, 2, 3 }, 0, 3, writable: true, publiclyVisible: true);
+        using var future = _f.Pki.NotYetValid.CreateSigner();
+        var e2 = await Assert.ThrowsAsync<SigningException>(() =>
+            _f.Signer(SignatureLevel.BaselineB).SignAsync(new MemoryStream(PdfFiles.Classic(1)), outputStream, future));
+        Assert.Equal(MessageKeys.SignerCertificateNotYetValid, e2.MessageKey);
+        Assert.Equal(new byte[] { 1, 2, 3 }, outputStream.ToArray());
+        var scratch = new MemoryStream();
+        await Assert.ThrowsAsync<SigningException>(() => _f.Signer(SignatureLevel.BaselineB).PrepareAsync(new MemoryStream(PdfFiles.Classic(1)), scratch,
+            expired.Certificate, expired.Chain, expired.KeyAlgorithm));
+        Assert.Equal(0, scratch.Length);
+    }
 }

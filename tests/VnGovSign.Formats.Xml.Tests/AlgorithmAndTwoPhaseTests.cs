@@ -68,4 +68,21 @@ public sealed class AlgorithmAndTwoPhaseTests
         Assert.Equal(SubIndication.SigCryptoFailure, report.Signatures[0].SubIndication);
         Assert.NotEqual(0, _f.XmlSec(signed).ExitCode);
     }
+
+    [Fact]
+    public async Task Expired_or_not_yet_valid_signer_is_refused_before_anything_is_written()
+    {
+        using var expired = _f.Pki.Expired.CreateSigner();
+        var output = new MemoryStream();
+        var signer = new XmlSigner(XmlSignatureProfile.Tax, _f.Options());
+        var e = await Assert.ThrowsAsync<SigningException>(() => signer.SignAsync(new MemoryStream(XmlFixture.Data("tax-842.xml")), output, expired));
+        Assert.Equal(MessageKeys.SignerCertificateExpired, e.MessageKey);
+        Assert.Contains("đã hết hạn ngày", e.GetMessage(Messages.Vietnamese));
+        Assert.Contains("signing time 2026-11-20 03:04:05 UTC", e.GetMessage(Messages.English)); // the options' clock
+        Assert.Equal(0, output.Length);
+
+        using var future = _f.Pki.NotYetValid.CreateSigner();
+        var e2 = Assert.Throws<SigningException>(() => signer.Prepare(XmlFixture.Data("tax-842.xml"), future.Certificate, future.Chain, future.KeyAlgorithm));
+        Assert.Equal(MessageKeys.SignerCertificateNotYetValid, e2.MessageKey);
+    }
 }

@@ -13,6 +13,11 @@ namespace VnGovSign.Cms;
 /// message-digest, signing-certificate-v2, optional signing-time) over a content digest and returns
 /// the digest that the signer must sign. No key is touched here.
 /// </summary>
+/// <remarks>
+/// A building block: it does not know the signing time the format writes (PAdES leaves signing-time out
+/// and writes /M), so it does not run <see cref="SigningCertificateCheck"/>. <see cref="CadesSigner"/> and
+/// every format's prepare step do, before calling it; a caller that uses it directly should too.
+/// </remarks>
 public static class CadesSignatureBuilder
 {
     /// <summary>Prepares a signature over content whose digest (with <see cref="CmsSignatureParameters.Hash"/>) is <paramref name="contentDigest"/>.</summary>

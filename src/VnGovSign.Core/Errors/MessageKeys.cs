@@ -161,4 +161,12 @@ public static class MessageKeys
     public const string ValidatedAt = nameof(ValidatedAt);
     /// <summary>Message key BuiltInPinMismatch.</summary>
     public const string BuiltInPinMismatch = nameof(BuiltInPinMismatch);
+    /// <summary>Message key SignerCertificateExpired (pre-sign check: the signer's certificate expired before the signing time).</summary>
+    public const string SignerCertificateExpired = nameof(SignerCertificateExpired);
+    /// <summary>Message key SignerCertificateNotYetValid (pre-sign check: the signer's certificate is not valid yet at the signing time).</summary>
+    public const string SignerCertificateNotYetValid = nameof(SignerCertificateNotYetValid);
+    /// <summary>Message key SignerKeyUsageNotForSigning (pre-sign check: keyUsage without digitalSignature and nonRepudiation).</summary>
+    public const string SignerKeyUsageNotForSigning = nameof(SignerKeyUsageNotForSigning);
+    /// <summary>Message key SignerExtendedKeyUsageNotForSigning (pre-sign check: an extendedKeyUsage for timestamping or OCSP only).</summary>
+    public const string SignerExtendedKeyUsageNotForSigning = nameof(SignerExtendedKeyUsageNotForSigning);
 }
