@@ -121,7 +121,11 @@ public sealed class LoopbackServer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+        // Close alone: on Unix, Stop() then Close() removes the prefix twice, and the second removal re-binds the
+        // port it just released — which another test process may have taken meanwhile ("Address already in use").
+        try { _listener.Close(); }
+        catch (ObjectDisposedException) { }
+        catch (HttpListenerException) { /* the socket is gone either way; nothing to release */ }
         try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
         _stop.Dispose();
     }
