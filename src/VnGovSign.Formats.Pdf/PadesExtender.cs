@@ -26,7 +26,7 @@ public sealed class PadesExtender
 
     /// <summary>Extends <paramref name="inputPath"/> into <paramref name="outputPath"/> (written whole or not at all).</summary>
     public Task ExtendAsync(string inputPath, string outputPath, SignatureLevel level, CancellationToken cancellationToken = default) =>
-        OutputFile.WriteAsync(outputPath, async (output, ct) =>
+        VnGovSign.IO.AtomicFile.WriteAsync(outputPath, async (output, ct) =>
         {
             using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             await ExtendAsync(input, output, level, ct).ConfigureAwait(false);

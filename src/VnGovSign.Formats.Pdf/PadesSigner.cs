@@ -35,7 +35,7 @@ public sealed class PadesSigner
     {
         if (signer is null) throw new ArgumentNullException(nameof(signer));
         EnsureSigningCertificate(signer.Certificate);
-        await OutputFile.WriteAsync(outputPath, async (output, ct) =>
+        await VnGovSign.IO.AtomicFile.WriteAsync(outputPath, async (output, ct) =>
         {
             using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
             await SignAsync(input, output, signer, parameters, ct).ConfigureAwait(false);

@@ -10,7 +10,10 @@ public static class AtomicFile
     public static Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default) =>
         WriteAsync(path, (s, ct) => s.WriteAsync(bytes, 0, bytes.Length, ct), cancellationToken);
 
-    /// <summary>Lets <paramref name="write"/> fill a temporary stream, then moves it over <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Lets <paramref name="write"/> fill a temporary stream, then moves it over <paramref name="path"/>. The stream can
+    /// also be read and re-positioned (a PDF signature is patched into /Contents after the revision is written).
+    /// </summary>
     public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
@@ -20,14 +23,18 @@ public static class AtomicFile
         var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 await write(fs, cancellationToken).ConfigureAwait(false);
                 await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
+#if NET
+            File.Move(temp, full, overwrite: true); // rename(2): the old file is replaced, never missing
+#else
             if (File.Exists(full)) File.Delete(full);
             File.Move(temp, full);
+#endif
         }
         finally
         {
