@@ -10,8 +10,8 @@ namespace VnGovSign.Formats.Xml;
 /// Two inputs exist, matching what <see cref="DsigProcessor"/> feeds .NET's transforms: the whole
 /// document minus omitted elements (the enveloped Signature, a profile's excluded elements), and a
 /// document subset rooted at an element (a same-document reference, SignedInfo): the element renders
-/// the namespace declarations and xml:* attributes its ancestors put in scope, as the document
-/// subset's canonical form does.
+/// the namespace declarations its ancestors put in scope and, under inclusive C14N only, the xml:*
+/// attributes it inherits, as the document subset's canonical form does.
 /// </para>
 /// <para>
 /// Anything it does not handle (an entity reference, a DOCTYPE, a DOM whose namespace declarations
@@ -135,8 +135,8 @@ internal sealed class Canonicalizer
 
     /// <summary>
     /// The subset rooted at <paramref name="apex"/>: its own attributes plus the namespace declarations and
-    /// xml:* attributes of its ancestors, nearest first, that it does not itself carry (an ancestor's
-    /// xmlns="" declares nothing and is not copied, but hides the default namespaces further up).
+    /// (inclusive C14N only) xml:* attributes of its ancestors, nearest first, that it does not itself carry
+    /// (an ancestor's xmlns="" declares nothing and is not copied, but hides the default namespaces further up).
     /// </summary>
     private bool WriteSubset(XmlElement apex)
     {
@@ -155,7 +155,8 @@ internal sealed class Canonicalizer
             for (int i = 0; i < attrs.Count; i++)
             {
                 var a = attrs[i];
-                if (!(IsNamespaceDecl(a) || a.Prefix == "xml") || !seen.Add(a.Name)) continue;
+                // Exclusive C14N does not carry xml:* attributes over from ancestors (REC-xml-exc-c14n §3).
+                if (!(IsNamespaceDecl(a) || (a.Prefix == "xml" && !_exclusive)) || !seen.Add(a.Name)) continue;
                 if (a.Name == "xmlns" && a.Value.Length == 0) continue;
                 inherited.Add(a);
             }

@@ -191,7 +191,7 @@ internal static class DsigProcessor
                 }
             }
         }
-        var copy = Isolate(target);
+        var copy = Isolate(target, Mode(c14n.Algorithm, false).Exclusive);
         var root = copy.DocumentElement!;
         if (enveloped && IsDescendantOrSelf(signature, target))
         {
@@ -216,7 +216,7 @@ internal static class DsigProcessor
 
     /// <summary>The element as .NET's transforms render it (the fallback, and the tests' oracle).</summary>
     internal static byte[] DotNetCanonicalizeElement(XmlElement element, string algorithm, string? inclusivePrefixes = null)
-        => DotNetCanonicalize(Isolate(element), new TransformSpec(algorithm, inclusivePrefixes), algorithm.EndsWith("WithComments", StringComparison.Ordinal));
+        => DotNetCanonicalize(Isolate(element, Mode(algorithm, false).Exclusive), new TransformSpec(algorithm, inclusivePrefixes), algorithm.EndsWith("WithComments", StringComparison.Ordinal));
 
     private static bool IsAttached(XmlNode n) { for (var p = n; p is not null; p = p.ParentNode) if (p is XmlDocument) return true; return false; }
 
@@ -254,9 +254,11 @@ internal static class DsigProcessor
 
     /// <summary>
     /// A copy of the element as the root of its own document, carrying the namespace declarations
-    /// (and xml:* attributes) in scope from its ancestors, which is what C14N of a document subset renders.
+    /// (and, for inclusive C14N, the xml:* attributes) in scope from its ancestors, which is what C14N of a
+    /// document subset renders. Exclusive C14N inherits no xml:* attributes (REC-xml-exc-c14n §3); copying
+    /// them there made digests that xmlsec1 rejects.
     /// </summary>
-    private static XmlDocument Isolate(XmlElement element)
+    private static XmlDocument Isolate(XmlElement element, bool exclusive)
     {
         var copy = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         var root = (XmlElement)copy.ImportNode(element, true);
@@ -267,7 +269,7 @@ internal static class DsigProcessor
         {
             foreach (XmlAttribute a in p.Attributes)
             {
-                if (!(IsNs(a) || a.Prefix == "xml") || !seen.Add(a.Name)) continue;
+                if (!(IsNs(a) || (a.Prefix == "xml" && !exclusive)) || !seen.Add(a.Name)) continue;
                 if (a.Name == "xmlns" && a.Value.Length == 0) continue;
                 root.SetAttributeNode((XmlAttribute)copy.ImportNode(a, true));
             }

@@ -326,6 +326,16 @@ public sealed class CanonicalizerTests
         Assert.Equal("<x Id=\"a\"></x>", Encoding.UTF8.GetString(DsigProcessor.ReferenceOctets(doc, sig, (XmlElement)sig.ParentNode!, transforms)));
     }
 
+    [Fact]
+    public void Ancestor_xml_attributes_are_inherited_by_inclusive_subsets_only()
+    {
+        var doc = Parse("<r xmlns=\"urn:r\" xml:lang=\"vi\" xml:space=\"preserve\"><m xml:space=\"default\"><a Id=\"x\"/></m></r>");
+        var a = (XmlElement)doc.GetElementsByTagName("a")[0]!;
+        Assert.Equal("<a xmlns=\"urn:r\" Id=\"x\" xml:lang=\"vi\" xml:space=\"default\"></a>", Show(Fast(a, Modes[0])));
+        Assert.Equal("<a xmlns=\"urn:r\" Id=\"x\"></a>", Show(Fast(a, Modes[2])));
+        Assert.Equal(DsigProcessor.DotNetCanonicalizeElement(a, XmlDsig.ExcC14N), Fast(a, Modes[2]));
+    }
+
     /// <summary>Random well-formed documents exercising what canonicalisation has to get right.</summary>
     private sealed class RandomXml
     {
@@ -440,5 +450,26 @@ public sealed class CanonicalizerTests
             for (int n = _r.Next(4); n > 0; n--) sb.Append(Pick(ValuePieces));
             return sb.ToString().Replace("<", "&lt;");
         }
+    }
+}
+
+/// <summary>xmlsec1 as the independent judge of subset rendering that .NET's transforms cannot settle.</summary>
+[Collection("xml")]
+public sealed class CanonicalizerInteropTests
+{
+    private readonly XmlFixture _f;
+    public CanonicalizerInteropTests(XmlFixture f) => _f = f;
+
+    [Theory]
+    [InlineData("xades")]   // Exclusive C14N: SignedProperties must not pick up the root's xml:lang
+    [InlineData("tax")]     // inclusive C14N: the referenced element inherits it
+    public async Task Signature_over_a_document_with_xml_lang_on_the_root_verifies_in_xmlsec1_and_ours(string profile)
+    {
+        var input = Encoding.UTF8.GetString(XmlFixture.Data("tax-842.xml"));
+        int i = input.IndexOf("<HSoThueDTu", StringComparison.Ordinal) + "<HSoThueDTu".Length;
+        var signed = await _f.SignAsync(XmlSignatureProfile.FromName(profile), Encoding.UTF8.GetBytes(input.Insert(i, " xml:lang=\"vi\"")));
+        var xmlsec = _f.XmlSec(signed);
+        Assert.True(xmlsec.ExitCode == 0, xmlsec.StdOut);
+        Assert.Equal(VnGovSign.Validation.Indication.TotalPassed, (await _f.ValidateAsync(signed)).Indication);
     }
 }
