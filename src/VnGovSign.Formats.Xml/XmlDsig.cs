@@ -123,6 +123,49 @@ internal static class DsigProcessor
     /// <param name="transforms">The transforms in order.</param>
     public static byte[] ReferenceOctets(XmlDocument doc, XmlElement signature, XmlElement? target, IReadOnlyList<TransformSpec> transforms)
     {
+        using var ms = new MemoryStream();
+        if (TryWriteReference(doc, signature, target, transforms, ms)) return ms.ToArray();
+        return DotNetReferenceOctets(doc, signature, target, transforms);
+    }
+
+    /// <summary>The digest of a reference's octets, canonicalised straight into the hash.</summary>
+    public static byte[] ReferenceDigest(XmlDocument doc, XmlElement signature, XmlElement? target, IReadOnlyList<TransformSpec> transforms, HashAlgorithmName hash)
+    {
+        using (var h = Digests.Create(hash))
+        using (var s = new HashingStream(h))
+        {
+            if (TryWriteReference(doc, signature, target, transforms, s)) return h.GetHashAndReset();
+        }
+        return Digests.Compute(hash, DotNetReferenceOctets(doc, signature, target, transforms));
+    }
+
+    /// <summary>The reference through <see cref="Canonicalizer"/>; false when it leaves the input to .NET (output then void).</summary>
+    internal static bool TryWriteReference(XmlDocument doc, XmlElement signature, XmlElement? target, IReadOnlyList<TransformSpec> transforms, Stream output)
+    {
+        bool enveloped = transforms.Any(t => t.Algorithm == XmlDsig.Enveloped);
+        var excluded = transforms.Where(t => t.ExcludedElement is not null).Select(t => t.ExcludedElement!).ToList();
+        var c14n = transforms.LastOrDefault(t => XmlDsig.IsC14N(t.Algorithm)) ?? new TransformSpec(XmlDsig.C14N);
+        var (exclusive, comments) = Mode(c14n.Algorithm, false);
+        // The enveloped transform removes the Signature only where it lies inside what is referenced.
+        XmlElement? omit = enveloped && (target is null || IsDescendantOrSelf(signature, target)) ? signature : null;
+        return Canonicalizer.TryWrite((XmlNode?)target ?? doc, exclusive, comments, exclusive ? c14n.InclusivePrefixes : null, output, omit, excluded);
+    }
+
+    /// <summary>
+    /// Which canonicaliser <see cref="DotNetCanonicalize"/> runs for an algorithm: exclusive or inclusive,
+    /// with or without comments (the WithComments URIs decide; plain C14N follows <paramref name="comments"/>).
+    /// </summary>
+    private static (bool Exclusive, bool Comments) Mode(string algorithm, bool comments) => algorithm switch
+    {
+        XmlDsig.ExcC14N => (true, false),
+        XmlDsig.ExcC14NWithComments => (true, true),
+        XmlDsig.C14NWithComments => (false, true),
+        _ => (false, comments),
+    };
+
+    /// <summary>The reference as .NET's transforms render it (the fallback, and the tests' oracle).</summary>
+    internal static byte[] DotNetReferenceOctets(XmlDocument doc, XmlElement signature, XmlElement? target, IReadOnlyList<TransformSpec> transforms)
+    {
         bool enveloped = transforms.Any(t => t.Algorithm == XmlDsig.Enveloped);
         var excluded = transforms.Where(t => t.ExcludedElement is not null).Select(t => t.ExcludedElement!).ToList();
         var c14n = transforms.LastOrDefault(t => XmlDsig.IsC14N(t.Algorithm)) ?? new TransformSpec(XmlDsig.C14N);
@@ -137,7 +180,7 @@ internal static class DsigProcessor
                 foreach (var name in excluded)
                     foreach (var e in doc.SelectNodes("//*")!.Cast<XmlElement>().Where(x => x.LocalName == name).ToList())
                         if (IsAttached(e)) Remove(e, removed);
-                return Canonicalize(doc, c14n, comments);
+                return DotNetCanonicalize(doc, c14n, comments);
             }
             finally
             {
@@ -148,7 +191,7 @@ internal static class DsigProcessor
                 }
             }
         }
-        var copy = Isolate(target);
+        var copy = Isolate(target, Mode(c14n.Algorithm, false).Exclusive);
         var root = copy.DocumentElement!;
         if (enveloped && IsDescendantOrSelf(signature, target))
         {
@@ -159,12 +202,21 @@ internal static class DsigProcessor
         foreach (var name in excluded)
             foreach (var e in copy.SelectNodes("//*")!.Cast<XmlElement>().Where(x => x.LocalName == name).ToList())
                 e.ParentNode?.RemoveChild(e);
-        return Canonicalize(copy, c14n, comments);
+        return DotNetCanonicalize(copy, c14n, comments);
     }
 
     /// <summary>Canonical form of an element in its context (for SignedInfo, SignatureValue, timestamps).</summary>
     public static byte[] CanonicalizeElement(XmlElement element, string algorithm, string? inclusivePrefixes = null)
-        => Canonicalize(Isolate(element), new TransformSpec(algorithm, inclusivePrefixes), algorithm.EndsWith("WithComments", StringComparison.Ordinal));
+    {
+        var (exclusive, comments) = Mode(algorithm, algorithm.EndsWith("WithComments", StringComparison.Ordinal));
+        using var ms = new MemoryStream();
+        if (Canonicalizer.TryWrite(element, exclusive, comments, exclusive ? inclusivePrefixes : null, ms)) return ms.ToArray();
+        return DotNetCanonicalizeElement(element, algorithm, inclusivePrefixes);
+    }
+
+    /// <summary>The element as .NET's transforms render it (the fallback, and the tests' oracle).</summary>
+    internal static byte[] DotNetCanonicalizeElement(XmlElement element, string algorithm, string? inclusivePrefixes = null)
+        => DotNetCanonicalize(Isolate(element, Mode(algorithm, false).Exclusive), new TransformSpec(algorithm, inclusivePrefixes), algorithm.EndsWith("WithComments", StringComparison.Ordinal));
 
     private static bool IsAttached(XmlNode n) { for (var p = n; p is not null; p = p.ParentNode) if (p is XmlDocument) return true; return false; }
 
@@ -202,9 +254,11 @@ internal static class DsigProcessor
 
     /// <summary>
     /// A copy of the element as the root of its own document, carrying the namespace declarations
-    /// (and xml:* attributes) in scope from its ancestors, which is what C14N of a document subset renders.
+    /// (and, for inclusive C14N, the xml:* attributes) in scope from its ancestors, which is what C14N of a
+    /// document subset renders. Exclusive C14N inherits no xml:* attributes (REC-xml-exc-c14n §3); copying
+    /// them there made digests that xmlsec1 rejects.
     /// </summary>
-    private static XmlDocument Isolate(XmlElement element)
+    private static XmlDocument Isolate(XmlElement element, bool exclusive)
     {
         var copy = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         var root = (XmlElement)copy.ImportNode(element, true);
@@ -215,7 +269,7 @@ internal static class DsigProcessor
         {
             foreach (XmlAttribute a in p.Attributes)
             {
-                if (!(IsNs(a) || a.Prefix == "xml") || !seen.Add(a.Name)) continue;
+                if (!(IsNs(a) || (a.Prefix == "xml" && !exclusive)) || !seen.Add(a.Name)) continue;
                 if (a.Name == "xmlns" && a.Value.Length == 0) continue;
                 root.SetAttributeNode((XmlAttribute)copy.ImportNode(a, true));
             }
@@ -225,7 +279,8 @@ internal static class DsigProcessor
 
     private static bool IsNs(XmlAttribute a) => a.Prefix == "xmlns" || a.Name == "xmlns";
 
-    private static byte[] Canonicalize(XmlDocument doc, TransformSpec c14n, bool comments)
+    /// <summary>.NET's transform over a document (the fallback, and the tests' oracle).</summary>
+    internal static byte[] DotNetCanonicalize(XmlDocument doc, TransformSpec c14n, bool comments)
     {
         Transform t = c14n.Algorithm switch
         {

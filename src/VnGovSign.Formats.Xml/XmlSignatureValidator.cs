@@ -123,8 +123,8 @@ public sealed class XmlSignatureValidator
                 if (holders.Count > 1) continue; // reported as a duplicate Id above
                 target = holders[0];
             }
-            byte[] octets;
-            try { octets = DsigProcessor.ReferenceOctets(doc, signature, target, r.Transforms); }
+            byte[] digest;
+            try { digest = DsigProcessor.ReferenceDigest(doc, signature, target, r.Transforms, r.Hash); }
             catch (Exception e) when (e is XmlException or CryptographicException or InvalidOperationException)
             {
                 report.Degrade(Indication.TotalFailed, SubIndication.FormatFailure);
@@ -136,7 +136,7 @@ public sealed class XmlSignatureValidator
             if (excluded.Count > 0) where += " (−" + string.Join(", −", excluded) + ")";
             covered.Add(target);
             if (!IsInside(target, signature)) coveredText.Add(where);
-            if (!Digests.Compute(r.Hash, octets).AsSpan().SequenceEqual(r.DigestValue))
+            if (!digest.AsSpan().SequenceEqual(r.DigestValue))
             {
                 report.Degrade(Indication.TotalFailed, SubIndication.HashFailure);
                 report.Messages.Add(M(ReportSeverity.Error, "ReferenceDigestMismatch", r.Uri.Length == 0 ? "\"\"" : r.Uri, where));

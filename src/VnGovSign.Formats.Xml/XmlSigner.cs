@@ -153,8 +153,7 @@ public sealed class XmlSigner
         {
             var r = parts.References[i];
             XmlElement? target = r.Id is null ? null : ids1[r.Id][0];
-            byte[] octets = DsigProcessor.ReferenceOctets(doc1, sig1, target, r.Transforms);
-            string value = Convert.ToBase64String(Digests.Compute(hash, octets));
+            string value = Convert.ToBase64String(DsigProcessor.ReferenceDigest(doc1, sig1, target, r.Transforms, hash));
             template = template.Replace(SignatureParts.DigestSlot(i), value);
             // No reference covers SignedInfo (the enveloped transform or its target leaves it out), so the DOM
             // can take the value in place: SignedInfo below is then what a new parse of the template would give.
