@@ -48,7 +48,8 @@ internal static class PdfFiles
         return WriteClassic("1.4", o, extraTrailer);
     }
 
-    private static byte[] WriteClassic(string version, SortedDictionary<int, byte[]> o, string? extraTrailer)
+    /// <summary>Objects in order, a classic cross-reference table and a trailer naming object 1 as /Root.</summary>
+    internal static byte[] WriteClassic(string version, SortedDictionary<int, byte[]> o, string? extraTrailer)
     {
         var pdf = new MemoryStream();
         void W(byte[] b) => pdf.Write(b, 0, b.Length);

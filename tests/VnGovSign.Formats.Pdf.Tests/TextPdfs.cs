@@ -109,25 +109,7 @@ internal static class TextPdfs
         return Write(objects);
     }
 
-    public static byte[] Write(SortedDictionary<int, byte[]> o)
-    {
-        var pdf = new MemoryStream();
-        void W(byte[] b) => pdf.Write(b, 0, b.Length);
-        W(A("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n"));
-        var offsets = new Dictionary<int, long>();
-        foreach (var kv in o)
-        {
-            offsets[kv.Key] = pdf.Length;
-            W(A(kv.Key + " 0 obj\n")); W(kv.Value); W(A("\nendobj\n"));
-        }
-        long xref = pdf.Length;
-        int size = o.Keys.Max() + 1;
-        var x = new StringBuilder("xref\n0 " + size + "\n0000000000 65535 f \n");
-        for (int i = 1; i < size; i++) x.Append(offsets.TryGetValue(i, out var off) ? off.ToString("D10", CultureInfo.InvariantCulture) + " 00000 n \n" : "0000000000 00000 f \n");
-        x.Append("trailer\n<< /Size " + size + " /Root 1 0 R >>\nstartxref\n" + xref + "\n%%EOF\n");
-        W(A(x.ToString()));
-        return pdf.ToArray();
-    }
+    public static byte[] Write(SortedDictionary<int, byte[]> o) => PdfFiles.WriteClassic("1.4", o, null);
 
     public static byte[] A(string s) => Encoding.Latin1.GetBytes(s);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using VnGovSign.Formats.Xml;
 using VnGovSign.IO;
+using VnGovSign.Testing;
 using VnGovSign.Validation;
 
 namespace VnGovSign.Cli.Commands;
@@ -38,23 +39,10 @@ internal static class XmlDemoStep
     /// <summary>E-invoice: the seller (organisation) signs into DSCKS/NBan, the buyer (leader) into DSCKS/NMua; XAdES B-B of the declaration.</summary>
     public static async Task<DemoCommand.DemoRow> RunEInvoiceAndXadesAsync(DemoCommand.DemoContext demo)
     {
-        var ctx = demo.Cli;
-        var ct = ctx.CancellationToken;
-        var utf8 = new UTF8Encoding(false);
-        var options = new SignatureOptions();
-        using var leader = demo.Pki.Leader.CreateSigner();
-        using var org = demo.Pki.Organization.CreateSigner();
-
-        var invoice = await new XmlSigner(XmlSignatureProfile.EInvoice, options).SignAsync(utf8.GetBytes(EInvoice), org, "hoa-don.xml", ct);
-        invoice = await new XmlSigner(XmlSignatureProfile.EInvoiceBuyer, options).SignAsync(invoice, leader, "hoa-don.xml", ct);
-        var invoiceSigned = Path.Combine(demo.Directory, "hoa-don.signed.xml");
-        await AtomicFile.WriteAllBytesAsync(invoiceSigned, invoice, ct);
-        var invoiceReport = await VerifyCommand.VerifyAsync(invoiceSigned, null, demo.Validator, ctx);
-
-        var xades = await new XmlSigner(XmlSignatureProfile.XadesEnveloped, options).SignAsync(utf8.GetBytes(TaxDeclaration), leader, "to-khai-842.xml", ct);
-        var xadesSigned = Path.Combine(demo.Directory, "to-khai-842.xades.xml");
-        await AtomicFile.WriteAllBytesAsync(xadesSigned, xades, ct);
-        var xadesReport = await VerifyCommand.VerifyAsync(xadesSigned, null, demo.Validator, ctx);
+        var pki = demo.Pki;
+        var (invoiceSigned, _, invoiceReport) = await SignWriteVerifyAsync(demo, "hoa-don.signed.xml", EInvoice,
+            (XmlSignatureProfile.EInvoice, pki.Organization), (XmlSignatureProfile.EInvoiceBuyer, pki.Leader));
+        var (xadesSigned, _, xadesReport) = await SignWriteVerifyAsync(demo, "to-khai-842.xades.xml", TaxDeclaration, (XmlSignatureProfile.XadesEnveloped, pki.Leader));
 
         bool ok = invoiceReport.Indication != Indication.TotalFailed && invoiceReport.Signatures.Count == 2
                   && xadesReport.Indication != Indication.TotalFailed && xadesReport.Signatures.Count == 1;
@@ -65,36 +53,41 @@ internal static class XmlDemoStep
     public static async Task<DemoCommand.DemoRow> RunAsync(DemoCommand.DemoContext demo)
     {
         var ctx = demo.Cli;
-        var ct = ctx.CancellationToken;
+        var pki = demo.Pki;
         var utf8 = new UTF8Encoding(false);
-        var options = new SignatureOptions();
-        using var leader = demo.Pki.Leader.CreateSigner();
-        using var org = demo.Pki.Organization.CreateSigner();
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(demo.Directory, "to-khai-842.xml"), utf8.GetBytes(TaxDeclaration), ctx.CancellationToken);
 
         // Tax declaration: signed, verified, and a changed amount must be caught.
-        var tax = Path.Combine(demo.Directory, "to-khai-842.xml");
-        await AtomicFile.WriteAllBytesAsync(tax, utf8.GetBytes(TaxDeclaration), ct);
-        var taxSigned = Path.Combine(demo.Directory, "to-khai-842.signed.xml");
-        byte[] signedBytes = await new XmlSigner(XmlSignatureProfile.Tax, options).SignAsync(utf8.GetBytes(TaxDeclaration), leader, "to-khai-842.xml", ct);
-        await AtomicFile.WriteAllBytesAsync(taxSigned, signedBytes, ct);
-        var taxReport = await VerifyCommand.VerifyAsync(taxSigned, null, demo.Validator, ctx);
-
+        var (taxSigned, signedBytes, taxReport) = await SignWriteVerifyAsync(demo, "to-khai-842.signed.xml", TaxDeclaration, (XmlSignatureProfile.Tax, pki.Leader));
         var tampered = Path.Combine(demo.Directory, "to-khai-842.tampered.xml");
-        await AtomicFile.WriteAllBytesAsync(tampered, utf8.GetBytes(utf8.GetString(signedBytes).Replace("<ct22>15000000<", "<ct22>95000000<")), ct);
+        await AtomicFile.WriteAllBytesAsync(tampered, utf8.GetBytes(utf8.GetString(signedBytes).Replace("<ct22>15000000<", "<ct22>95000000<")), ctx.CancellationToken);
         var tamperedReport = await VerifyCommand.VerifyAsync(tampered, null, demo.Validator, ctx);
 
         // BHXH: the unit signs, the I-VAN countersigns, both must stay valid.
-        var bhxh = await new XmlSigner(XmlSignatureProfile.Bhxh, options).SignAsync(utf8.GetBytes(BhxhFiling), org, "d02-ts.xml", ct);
-        bhxh = await new XmlSigner(XmlSignatureProfile.BhxhIvan, options).SignAsync(bhxh, leader, "d02-ts.xml", ct);
-        var bhxhSigned = Path.Combine(demo.Directory, "d02-ts.signed.xml");
-        await AtomicFile.WriteAllBytesAsync(bhxhSigned, bhxh, ct);
-        var bhxhReport = await VerifyCommand.VerifyAsync(bhxhSigned, null, demo.Validator, ctx);
+        var (_, _, bhxhReport) = await SignWriteVerifyAsync(demo, "d02-ts.signed.xml", BhxhFiling,
+            (XmlSignatureProfile.Bhxh, pki.Organization), (XmlSignatureProfile.BhxhIvan, pki.Leader));
 
         bool ok = taxReport.Indication != Indication.TotalFailed && tamperedReport.Indication == Indication.TotalFailed
                   && bhxhReport.Indication != Indication.TotalFailed && bhxhReport.Signatures.Count == 2;
         string result = "tax " + Describe(taxReport) + ", tampered " + Describe(tamperedReport) + ", BHXH+I-VAN " + Describe(bhxhReport)
                         + " (" + bhxhReport.Signatures.Count + ")";
         return new DemoCommand.DemoRow("XMLDSig tax, BHXH", Path.GetFileName(taxSigned), result, ok);
+    }
+
+    /// <summary>Signs <paramref name="document"/> with each (profile, signer) in turn, writes it to <paramref name="output"/> and verifies it as `verify` would.</summary>
+    private static async Task<(string Path, byte[] Bytes, ValidationReport Report)> SignWriteVerifyAsync(DemoCommand.DemoContext demo, string output, string document,
+        params (XmlSignatureProfile Profile, TestIdentity Who)[] signatures)
+    {
+        var ct = demo.Cli.CancellationToken;
+        byte[] bytes = new UTF8Encoding(false).GetBytes(document);
+        foreach (var (profile, who) in signatures)
+        {
+            using var signer = who.CreateSigner();
+            bytes = await new XmlSigner(profile, new SignatureOptions()).SignAsync(bytes, signer, output, ct);
+        }
+        var path = Path.Combine(demo.Directory, output);
+        await AtomicFile.WriteAllBytesAsync(path, bytes, ct);
+        return (path, bytes, await VerifyCommand.VerifyAsync(path, null, demo.Validator, demo.Cli));
     }
 
     private static string Describe(ValidationReport report)
